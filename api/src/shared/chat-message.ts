@@ -1,0 +1,111 @@
+// The one definition of a chat message, shared by the API and the React app.
+// It must stay free of imports: the app bundles this exact file through an alias.
+
+/** The longest message text, counted in Unicode code points after trimming. */
+export const MAX_MESSAGE_LENGTH = 2000;
+
+/** The SignalR client event that carries a ChatMessage as its one argument. */
+export const NEW_MESSAGE_EVENT = 'newMessage';
+
+export interface ChatMessage {
+  id: string;
+  text: string;
+  sender: { id: string; name: string };
+  /** Present only on private messages. */
+  recipient?: { id: string; name?: string };
+  isPrivate: boolean;
+  /** ISO 8601, set by the API when it accepts the message. */
+  sentAt: string;
+}
+
+/** The body of POST /api/messages. Anything else in the body (e.g. a sender) is ignored. */
+export interface SendMessageRequest {
+  text: string;
+  /** A user id: present means a private message to that person. */
+  recipient?: string;
+  /** A UUID chosen by the client, so a retried send is recognisable as the same message. */
+  id?: string;
+}
+
+export type SendMessageField = 'body' | 'text' | 'recipient' | 'id';
+
+export type SendMessageRule =
+  | 'object' // the body must be a JSON object
+  | 'type' // the field has the wrong JSON type
+  | 'required' // the field is missing
+  | 'min-length' // empty (after trimming)
+  | 'max-length' // too long
+  | 'control-characters' // control characters other than newline and tab
+  | 'well-formed' // lone UTF-16 surrogates
+  | 'format'; // not a plausible user id / not a UUID
+
+export interface ValidationProblem {
+  field: SendMessageField;
+  rule: SendMessageRule;
+}
+
+export type SendMessageValidation =
+  { ok: true; value: SendMessageRequest } | { ok: false; problems: ValidationProblem[] };
+
+// SWA user ids are opaque provider ids (hex strings, numbers, emails for some providers);
+// this accepts those and rejects anything that could not be one (spaces, markup, huge strings).
+const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@|:+-]{0,127}$/;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// C0 controls except tab (U+0009) and newline (U+000A), DEL, and C1 controls.
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function codePointLength(text: string): number {
+  let length = 0;
+  for (const _ of text) length += 1;
+  return length;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkText(value: unknown): ValidationProblem | string {
+  if (value === undefined) return { field: 'text', rule: 'required' };
+  if (typeof value !== 'string') return { field: 'text', rule: 'type' };
+  const text = value.trim();
+  if (text.length === 0) return { field: 'text', rule: 'min-length' };
+  // Cheap bound first so a huge string is never iterated code point by code point.
+  if (text.length > MAX_MESSAGE_LENGTH * 2 || codePointLength(text) > MAX_MESSAGE_LENGTH) {
+    return { field: 'text', rule: 'max-length' };
+  }
+  if (FORBIDDEN_CONTROL.test(text)) return { field: 'text', rule: 'control-characters' };
+  if (LONE_SURROGATE.test(text)) return { field: 'text', rule: 'well-formed' };
+  return text;
+}
+
+/**
+ * Validates a parsed POST /api/messages body. Returns the normalized request (text trimmed,
+ * id lower-cased) or every problem found, each naming the field and the rule it breaks.
+ */
+export function validateSendMessageRequest(body: unknown): SendMessageValidation {
+  if (!isPlainObject(body)) return { ok: false, problems: [{ field: 'body', rule: 'object' }] };
+
+  const problems: ValidationProblem[] = [];
+  const value: SendMessageRequest = { text: '' };
+
+  const text = checkText(body.text);
+  if (typeof text === 'string') value.text = text;
+  else problems.push(text);
+
+  const { recipient, id } = body;
+  if (recipient !== undefined) {
+    if (typeof recipient !== 'string') problems.push({ field: 'recipient', rule: 'type' });
+    else if (!USER_ID_PATTERN.test(recipient))
+      problems.push({ field: 'recipient', rule: 'format' });
+    else value.recipient = recipient;
+  }
+  if (id !== undefined) {
+    if (typeof id !== 'string') problems.push({ field: 'id', rule: 'type' });
+    else if (!UUID_PATTERN.test(id)) problems.push({ field: 'id', rule: 'format' });
+    else value.id = id.toLowerCase();
+  }
+
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
+}
