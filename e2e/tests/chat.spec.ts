@@ -1,0 +1,154 @@
+import { type Page } from '@playwright/test';
+import { expect, signInThroughMockForm, test } from '../fixtures.ts';
+
+const timeline = (page: Page) => page.getByRole('log', { name: 'Messages' });
+const messageWith = (page: Page, text: string) =>
+  timeline(page).getByRole('listitem').filter({ hasText: text });
+
+async function send(page: Page, text: string): Promise<void> {
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill(text);
+  await composer.press('Enter');
+}
+
+async function expectConnected(page: Page): Promise<void> {
+  await expect(page.getByRole('status').filter({ hasText: /connected/i })).toHaveText(
+    /^\s*connected\s*$/i,
+  );
+}
+
+test('signs in through the mock form and signs out again', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('link', { name: 'Sign in with GitHub' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sign in with Microsoft' })).toBeVisible();
+
+  await signInThroughMockForm(page, 'dana');
+  await expect(page.getByText('dana', { exact: true }).first()).toBeVisible();
+  await expectConnected(page);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in with GitHub' })).toBeVisible();
+  const me = await page.request.get('/.auth/me');
+  expect(await me.json()).toEqual({ clientPrincipal: null });
+});
+
+test('public messages reach everyone; a private message reaches only its two people', async ({
+  signIn,
+}) => {
+  const alice = await signIn('alice');
+  const bob = await signIn('bob');
+  const carol = await signIn('carol');
+  for (const person of [alice, bob, carol]) await expectConnected(person.page);
+
+  await send(alice.page, 'Hello, room');
+  for (const person of [alice, bob, carol]) {
+    await expect(messageWith(person.page, 'Hello, room')).toContainText('alice');
+  }
+
+  // Alice picks bob from the timeline as the recipient: no prompt, a chip in the composer.
+  await send(bob.page, 'Hi alice');
+  await messageWith(alice.page, 'Hi alice').getByRole('button', { name: /bob/ }).click();
+  await expect(alice.page.getByRole('button', { name: 'Remove recipient bob' })).toBeVisible();
+  await send(alice.page, 'Just for you, bob');
+
+  await expect(messageWith(bob.page, 'Just for you, bob')).toContainText('private, from alice');
+  await expect(messageWith(alice.page, 'Just for you, bob')).toContainText('private, to bob');
+
+  // Carol never sees it: checked once a later public message has reached her.
+  await alice.page.getByRole('button', { name: 'Remove recipient bob' }).click();
+  await send(alice.page, 'Back to everyone');
+  await expect(messageWith(carol.page, 'Back to everyone')).toBeVisible();
+  await expect(messageWith(carol.page, 'Just for you, bob')).toHaveCount(0);
+  await expect(timeline(carol.page)).not.toContainText('private');
+});
+
+test('the API takes identity only from the sign-in, never from the request', async ({
+  signIn,
+  playwright,
+  stack,
+}) => {
+  const alice = await signIn('alice');
+  const bob = await signIn('bob');
+  await expectConnected(bob.page);
+
+  // A hand-made request from alice's signed-in browser that claims to be someone else.
+  const forged = await alice.page.evaluate(async () => {
+    const response = await fetch('/api/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ms-client-principal-name': 'mallory' },
+      body: JSON.stringify({
+        text: 'who am I?',
+        sender: { id: 'mallory', name: 'mallory' },
+        senderName: 'mallory',
+      }),
+    });
+    return { status: response.status, body: await response.json() };
+  });
+  expect(forged.status).toBe(202);
+  expect(forged.body.sender.name).toBe('alice');
+  await expect(messageWith(bob.page, 'who am I?')).toContainText('alice');
+  await expect(messageWith(bob.page, 'who am I?')).not.toContainText('mallory');
+
+  // Anonymous callers, with or without a forged principal header, get 401.
+  const anonymous = await playwright.request.newContext({ baseURL: stack.url });
+  const forgedPrincipal = Buffer.from(
+    JSON.stringify({
+      identityProvider: 'github',
+      userId: 'mallory',
+      userDetails: 'mallory',
+      userRoles: ['anonymous', 'authenticated'],
+    }),
+  ).toString('base64');
+  const withoutPrincipal: Record<string, string> = {};
+  for (const headers of [withoutPrincipal, { 'x-ms-client-principal': forgedPrincipal }]) {
+    expect((await anonymous.post('/api/negotiate', { headers })).status()).toBe(401);
+    const sent = await anonymous.post('/api/messages', {
+      headers,
+      data: { text: 'anonymous hello' },
+    });
+    expect(sent.status()).toBe(401);
+  }
+  await anonymous.dispose();
+});
+
+test('markup in a message is shown as text and never runs', async ({ signIn }) => {
+  const alice = await signIn('alice');
+  const bob = await signIn('bob');
+  const dialogs: string[] = [];
+  for (const person of [alice, bob])
+    person.page.on(
+      'dialog',
+      (dialog) => void dialog.dismiss().then(() => dialogs.push(dialog.message())),
+    );
+  await expectConnected(bob.page);
+
+  const payload = '<img src=x onerror=alert(1)>';
+  await send(alice.page, payload);
+  for (const person of [alice, bob]) {
+    await expect(messageWith(person.page, payload)).toBeVisible();
+    await expect(timeline(person.page).locator('img')).toHaveCount(0);
+  }
+  await send(alice.page, 'after the markup');
+  await expect(messageWith(bob.page, 'after the markup')).toBeVisible();
+  expect(dialogs).toEqual([]);
+});
+
+test('the chat reconnects after the SignalR service restarts', async ({ signIn, stack }) => {
+  const alice = await signIn('alice');
+  const bob = await signIn('bob');
+  for (const person of [alice, bob]) await expectConnected(person.page);
+
+  await stack.stopService('signalr');
+  for (const person of [alice, bob]) {
+    await expect(person.page.getByRole('status')).toHaveText(/reconnecting|offline/i);
+  }
+  await stack.startService('signalr');
+  for (const person of [alice, bob]) {
+    await expect(person.page.getByRole('status')).toHaveText(/^\s*connected\s*$/i, {
+      timeout: 45_000,
+    });
+  }
+
+  await send(bob.page, 'Still here after the restart');
+  await expect(messageWith(alice.page, 'Still here after the restart')).toContainText('bob');
+});

@@ -1,0 +1,312 @@
+// The local stack: the SignalR emulator, the local Functions host (serving api/), the Vite dev
+// server (app/) and the real SWA CLI in front of them, each in its own process group so that
+// stopping a service frees its port (the SWA CLI starts its server through a shell).
+// `npm start` uses it with the default ports; the browser tests start one on free ports.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The official emulator's well-known key: not a secret, and the only key allowed in the repo. */
+export const EMULATOR_ACCESS_KEY = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH';
+
+export type ServiceName = 'signalr' | 'api' | 'app' | 'swa';
+export type StackPorts = Record<ServiceName, number>;
+
+export const DEFAULT_PORTS: StackPorts = { signalr: 8888, api: 7071, app: 5173, swa: 4280 };
+
+const SERVICE_TITLES: Record<ServiceName, string> = {
+  signalr: 'SignalR emulator',
+  api: 'Functions host',
+  app: 'Vite dev server',
+  swa: 'SWA CLI',
+};
+
+/** Start order: each service only needs the ones before it. */
+const START_ORDER: ServiceName[] = ['signalr', 'api', 'app', 'swa'];
+
+export interface StackOptions {
+  ports?: Partial<StackPorts>;
+  /** Every output line of every service. Default: none. */
+  log?: (service: ServiceName, line: string) => void;
+  /** Called when a service exits while it was meant to be running. */
+  onUnexpectedExit?: (service: ServiceName, code: number | null) => void;
+  /** How long one service may take to become ready. */
+  readyTimeoutMs?: number;
+}
+
+export interface RunningStack {
+  /** The address people open: the SWA CLI. */
+  url: string;
+  ports: StackPorts;
+  stopService(name: ServiceName): Promise<void>;
+  startService(name: ServiceName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class PortInUseError extends Error {}
+
+interface ServiceSpec {
+  args: string[];
+  cwd: string;
+  env?: Record<string, string>;
+  /** Resolves when the service answers. */
+  ready: (child: ChildProcess, lines: AsyncIterable<string>) => Promise<void>;
+}
+
+function localNodeScript(relative: string): string {
+  return path.join(ROOT, relative);
+}
+
+function serviceSpec(name: ServiceName, ports: StackPorts): ServiceSpec {
+  const tsx = ['--import', 'tsx'];
+  switch (name) {
+    case 'signalr':
+      return {
+        args: [
+          ...tsx,
+          'emulator/src/cli.ts',
+          '--port',
+          String(ports.signalr),
+          '--host',
+          '127.0.0.1',
+        ],
+        cwd: ROOT,
+        ready: (_child, lines) => waitForLine(lines, (line) => line.startsWith('Endpoint=')),
+      };
+    case 'api':
+      return {
+        args: [...tsx, 'functions-host/src/cli.ts', '--port', String(ports.api)],
+        cwd: ROOT,
+        env: {
+          AzureSignalRConnectionString: `Endpoint=http://localhost;Port=${ports.signalr};AccessKey=${EMULATOR_ACCESS_KEY};Version=1.0;`,
+        },
+        ready: () => waitForHttp(`http://127.0.0.1:${ports.api}/admin/functions`),
+      };
+    case 'app':
+      return {
+        args: [
+          localNodeScript('node_modules/vite/bin/vite.js'),
+          '--port',
+          String(ports.app),
+          '--strictPort',
+          '--host',
+          '127.0.0.1',
+        ],
+        cwd: path.join(ROOT, 'app'),
+        ready: () => waitForHttp(`http://127.0.0.1:${ports.app}/`),
+      };
+    case 'swa':
+      return {
+        args: [
+          localNodeScript('node_modules/@azure/static-web-apps-cli/dist/cli/bin.js'),
+          'start',
+          'chat',
+          '--app-devserver-url',
+          `http://127.0.0.1:${ports.app}`,
+          '--api-devserver-url',
+          `http://127.0.0.1:${ports.api}`,
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(ports.swa),
+        ],
+        cwd: ROOT,
+        ready: () => waitForHttp(`http://127.0.0.1:${ports.swa}/.auth/me`),
+      };
+  }
+}
+
+/** Fails fast, naming the port, when something else already listens there. */
+export async function assertPortFree(port: number, what: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new PortInUseError(
+              `Port ${port} (${what}) is already in use. Stop whatever uses it, then try again.`,
+            )
+          : error,
+      );
+    });
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+/** A port that was free a moment ago (for tests that run their own stack). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function freePorts(): Promise<StackPorts> {
+  return {
+    signalr: await freePort(),
+    api: await freePort(),
+    app: await freePort(),
+    swa: await freePort(),
+  };
+}
+
+async function waitForLine(
+  lines: AsyncIterable<string>,
+  matches: (line: string) => boolean,
+): Promise<void> {
+  for await (const line of lines) if (matches(line)) return;
+  throw new Error('the service exited before it was ready');
+}
+
+// Polling is the only readiness signal these servers offer over HTTP; 100 ms keeps start-up brisk.
+async function waitForHttp(url: string): Promise<void> {
+  for (;;) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A line reader that several consumers can follow: the readiness check and the logger. */
+function lineStream(child: ChildProcess, onLine: (line: string) => void): AsyncIterable<string> {
+  const pending: string[] = [];
+  let wake: (() => void) | undefined;
+  let ended = 0;
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) {
+      ended += 1;
+      continue;
+    }
+    const reader = createInterface({ input: stream });
+    reader.on('line', (line) => {
+      onLine(line);
+      pending.push(line);
+      wake?.();
+    });
+    reader.on('close', () => {
+      ended += 1;
+      wake?.();
+    });
+  }
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        const line = pending.shift();
+        if (line !== undefined) {
+          yield line;
+          continue;
+        }
+        if (ended >= 2) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    },
+  };
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}
+
+export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
+  const ports: StackPorts = { ...DEFAULT_PORTS, ...options.ports };
+  const log = options.log ?? (() => {});
+  const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
+  const running = new Map<ServiceName, ChildProcess>();
+  const stopping = new Set<ServiceName>();
+
+  // A crash of this process must not leave servers holding ports.
+  const killAll = () => running.forEach((child) => signalGroup(child, 'SIGKILL'));
+  process.once('exit', killAll);
+
+  async function startService(name: ServiceName): Promise<void> {
+    if (running.has(name)) return;
+    await assertPortFree(ports[name], SERVICE_TITLES[name]);
+    const spec = serviceSpec(name, ports);
+    const child = spawn(process.execPath, spec.args, {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so that stopping it reaches its children too
+    });
+    running.set(name, child);
+    const lines = lineStream(child, (line) => log(name, line));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => {
+        running.delete(name);
+        if (!stopping.has(name)) options.onUnexpectedExit?.(name, code);
+        reject(new Error(`${SERVICE_TITLES[name]} exited with code ${code} before it was ready`));
+      }),
+    );
+    exited.catch(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new Error(`${SERVICE_TITLES[name]} was not ready within ${readyTimeoutMs} ms`)),
+        readyTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([spec.ready(child, lines), exited, timeout]);
+    } catch (error) {
+      await stopService(name);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function stopService(name: ServiceName): Promise<void> {
+    const child = running.get(name);
+    if (!child) return;
+    stopping.add(name);
+    const exited = new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once('exit', () => resolve());
+    });
+    signalGroup(child, 'SIGTERM');
+    const killTimer = setTimeout(() => signalGroup(child, 'SIGKILL'), 3_000);
+    await exited;
+    clearTimeout(killTimer);
+    // The group may hold more than the leader (the SWA CLI's server): make sure all of it is gone.
+    signalGroup(child, 'SIGKILL');
+    running.delete(name);
+    stopping.delete(name);
+  }
+
+  async function stop(): Promise<void> {
+    for (const name of [...START_ORDER].reverse()) await stopService(name);
+    process.removeListener('exit', killAll);
+  }
+
+  for (const [name, port] of Object.entries(ports) as [ServiceName, number][]) {
+    await assertPortFree(port, SERVICE_TITLES[name]);
+  }
+  try {
+    for (const name of START_ORDER) await startService(name);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `http://localhost:${ports.swa}`, ports, startService, stopService, stop };
+}
