@@ -56,6 +56,11 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** True for strings that could be a Static Web Apps user id (used for recipients). */
+export function isPlausibleUserId(value: string): boolean {
+  return USER_ID_PATTERN.test(value);
+}
+
 function codePointLength(text: string): number {
   let length = 0;
   for (const _ of text) length += 1;
@@ -97,8 +102,7 @@ export function validateSendMessageRequest(body: unknown): SendMessageValidation
   const { recipient, id } = body;
   if (recipient !== undefined) {
     if (typeof recipient !== 'string') problems.push({ field: 'recipient', rule: 'type' });
-    else if (!USER_ID_PATTERN.test(recipient))
-      problems.push({ field: 'recipient', rule: 'format' });
+    else if (!isPlausibleUserId(recipient)) problems.push({ field: 'recipient', rule: 'format' });
     else value.recipient = recipient;
   }
   if (id !== undefined) {

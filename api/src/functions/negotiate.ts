@@ -1,0 +1,21 @@
+import azureFunctions, {
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+} from '@azure/functions';
+import { negotiateEndpoint } from '../http/endpoints.js';
+import { respond } from '../http/respond.js';
+
+export function negotiate(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  return respond(context, () => negotiateEndpoint(request));
+}
+
+azureFunctions.app.http('negotiate', {
+  route: 'negotiate',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: negotiate,
+});

@@ -1,0 +1,34 @@
+import type { HttpResponseInit, InvocationContext } from '@azure/functions';
+import { ConfigError } from '../config.js';
+import { SignalRError, statusForSignalRError } from '../signalr/rest-client.js';
+import { errorResponse } from './errors.js';
+
+/**
+ * Runs an endpoint and turns the failures that are not the client's fault into the API's JSON
+ * errors: bad settings (500, naming the setting), the SignalR Service failing (502/503), and
+ * anything unexpected (500, details only in the log).
+ */
+export async function respond(
+  context: InvocationContext,
+  endpoint: () => Promise<HttpResponseInit>,
+): Promise<HttpResponseInit> {
+  try {
+    return await endpoint();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      context.error(error.message);
+      return errorResponse(500, 'server_misconfigured', error.message);
+    }
+    if (error instanceof SignalRError) {
+      context.warn(`SignalR call failed: ${error.message}`);
+      const status = statusForSignalRError(error);
+      return errorResponse(
+        status,
+        status === 503 ? 'signalr_unavailable' : 'signalr_failed',
+        'The message was not sent: the real-time service failed. Try again.',
+      );
+    }
+    context.error('Unexpected failure', error);
+    return errorResponse(500, 'internal_error', 'Something went wrong on our side.');
+  }
+}

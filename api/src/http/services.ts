@@ -1,0 +1,33 @@
+// Builds what the functions need from the app settings, once per distinct configuration:
+// settings are read per invocation (so a fix applies without a restart) but the hub client and
+// the rate limiter's memory survive between invocations.
+import { SlidingWindowRateLimiter } from '../chat/rate-limiter.js';
+import { loadConfig, type ChatConfig } from '../config.js';
+import { createHubClient, type HubClient } from '../signalr/rest-client.js';
+
+export interface ChatServices {
+  config: ChatConfig;
+  hub: HubClient;
+  rateLimiter: SlidingWindowRateLimiter;
+}
+
+let current: { key: string; services: ChatServices } | undefined;
+
+/** Throws ConfigError (naming the setting) when a setting is missing or malformed. */
+export function getChatServices(
+  env: Record<string, string | undefined> = process.env,
+): ChatServices {
+  const config = loadConfig(env);
+  const key = JSON.stringify(config);
+  if (current?.key === key) return current.services;
+
+  const previous = current?.services.rateLimiter;
+  const { count, windowMs } = config.rateLimit;
+  const rateLimiter =
+    previous && previous.limit === count && previous.windowMs === windowMs
+      ? previous
+      : new SlidingWindowRateLimiter(count, windowMs);
+  const services = { config, hub: createHubClient(config.signalR, config.hubName), rateLimiter };
+  current = { key, services };
+  return services;
+}

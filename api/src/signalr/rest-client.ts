@@ -1,0 +1,91 @@
+// The data-plane REST calls this app needs. Node's global fetch (undici) keeps connections
+// alive and reuses them across calls, so consecutive sends do not pay a new TCP/TLS handshake.
+import type { SignalRConnection } from './connection-string.js';
+import { createRestToken } from './tokens.js';
+
+const API_VERSION = '2022-06-01';
+export const DEFAULT_REST_TIMEOUT_MS = 5000;
+
+/** Why a call failed: `timeout` and `unreachable` are transient, `rejected` is an answer. */
+export type SignalRFailure = 'timeout' | 'unreachable' | 'rejected';
+
+export class SignalRError extends Error {
+  override name = 'SignalRError';
+  constructor(
+    message: string,
+    readonly failure: SignalRFailure,
+    /** The service's HTTP status when it answered. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface HubClient {
+  sendToAll(target: string, args: unknown[]): Promise<void>;
+  sendToUser(userId: string, target: string, args: unknown[]): Promise<void>;
+}
+
+export interface HubClientOptions {
+  timeoutMs?: number;
+}
+
+export function createHubClient(
+  connection: SignalRConnection,
+  hub: string,
+  options: HubClientOptions = {},
+): HubClient {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
+  const base = `${connection.serverEndpoint}/api/hubs/${encodeURIComponent(hub.toLowerCase())}`;
+
+  async function post(path: string, body: unknown): Promise<void> {
+    const url = `${base}${path}?api-version=${API_VERSION}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${createRestToken(connection, url)}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TimeoutError') {
+        throw new SignalRError(`SignalR Service did not answer within ${timeoutMs} ms`, 'timeout');
+      }
+      throw new SignalRError(`SignalR Service is unreachable: ${describe(error)}`, 'unreachable');
+    }
+    // Drain the body so the kept-alive connection goes back to the pool.
+    const text = await response.text().catch(() => '');
+    if (!response.ok) {
+      throw new SignalRError(
+        `SignalR Service answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+        'rejected',
+        response.status,
+      );
+    }
+  }
+
+  return {
+    sendToAll: (target, args) => post('/:send', { target, arguments: args }),
+    sendToUser: (userId, target, args) =>
+      post(`/users/${encodeURIComponent(userId)}/:send`, { target, arguments: args }),
+  };
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+}
+
+/**
+ * The HTTP status to answer when the service failed: 503 when trying again later may work
+ * (no answer, throttled, unavailable), 502 when the service refused the call.
+ */
+export function statusForSignalRError(error: SignalRError): 502 | 503 {
+  if (error.failure !== 'rejected') return 503;
+  return error.status === 429 || error.status === 503 ? 503 : 502;
+}
