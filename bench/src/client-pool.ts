@@ -1,0 +1,183 @@
+import WebSocket, { type RawData } from 'ws';
+import { distribution, type Distribution } from './stats.js';
+import {
+  HANDSHAKE_REQUEST,
+  PING_MESSAGE,
+  nowMs,
+  parseRecord,
+  splitRecords,
+  type BenchPayload,
+} from './protocol.js';
+import type { Target } from './target.js';
+
+// Raw `ws` clients that do what @microsoft/signalr does on the wire (negotiate, WebSocket,
+// JSON handshake, pings) and nothing else: with thousands of them the official client would
+// measure itself rather than the server. The same pool is used against both servers.
+
+export type BroadcastListener = (payload: BenchPayload, receivedAt: number) => void;
+
+export interface ConnectReport {
+  requested: number;
+  connected: number;
+  failed: number;
+  /** Wall time to connect every client, `concurrency` at a time. */
+  totalMs: number;
+  concurrency: number;
+  /** Per client: negotiate + WebSocket upgrade + handshake answered. */
+  perClientMs: Distribution;
+  firstErrors: string[];
+}
+
+const KEEP_ALIVE_MS = 10_000;
+const MAX_ERRORS_KEPT = 5;
+
+export class ClientPool {
+  private readonly sockets: WebSocket[] = [];
+  private listener: BroadcastListener = () => undefined;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private closedByServer = 0;
+  private closing = false;
+
+  constructor(private readonly target: Target) {}
+
+  onBroadcast(listener: BroadcastListener): void {
+    this.listener = listener;
+  }
+
+  openCount(): number {
+    return this.sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length;
+  }
+
+  /** Connections the server closed (Close message or socket close) while the bench held them. */
+  serverCloses(): number {
+    return this.closedByServer;
+  }
+
+  async connect(count: number, concurrency: number, timeoutMs: number): Promise<ConnectReport> {
+    const durations = new Float64Array(count);
+    const errors: string[] = [];
+    let connected = 0;
+    let next = 0;
+    const started = nowMs();
+
+    const worker = async (): Promise<void> => {
+      while (next < count) {
+        const index = next++;
+        const clientStarted = nowMs();
+        try {
+          this.sockets.push(await this.connectOne(index, timeoutMs));
+          durations[connected++] = nowMs() - clientStarted;
+        } catch (error) {
+          if (errors.length < MAX_ERRORS_KEPT) errors.push(String(error));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+    this.startKeepAlive();
+
+    return {
+      requested: count,
+      connected,
+      failed: count - connected,
+      totalMs: nowMs() - started,
+      concurrency,
+      perClientMs: distribution(durations, connected),
+      firstErrors: errors,
+    };
+  }
+
+  async close(timeoutMs = 5_000): Promise<void> {
+    clearInterval(this.keepAlive);
+    this.closing = true;
+    const closing = this.sockets.map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === WebSocket.CLOSED) return resolve();
+          ws.once('close', () => resolve());
+          ws.close(1000);
+        }),
+    );
+    const timer = setTimeout(() => this.sockets.forEach((ws) => ws.terminate()), timeoutMs);
+    await Promise.all(closing);
+    clearTimeout(timer);
+    this.sockets.length = 0;
+  }
+
+  private startKeepAlive(): void {
+    if (this.keepAlive) return;
+    // The service drops clients silent for 30 s; the official client pings every 15 s.
+    this.keepAlive = setInterval(() => {
+      for (const ws of this.sockets) if (ws.readyState === WebSocket.OPEN) ws.send(PING_MESSAGE);
+    }, KEEP_ALIVE_MS);
+    this.keepAlive.unref();
+  }
+
+  private async connectOne(index: number, timeoutMs: number): Promise<WebSocket> {
+    const accessToken = this.target.clientToken(`bench-user-${index}`);
+    const response = await fetch(this.target.negotiateUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`negotiate ${response.status}: ${text.slice(0, 200)}`);
+    const { connectionToken } = JSON.parse(text) as { connectionToken?: unknown };
+    if (typeof connectionToken !== 'string') throw new Error('negotiate: no connectionToken');
+
+    const ws = new WebSocket(this.target.webSocketUrl(connectionToken, accessToken));
+    await this.handshake(ws, timeoutMs);
+    ws.on('message', (data) => this.receive(data));
+    ws.on('close', () => {
+      if (!this.closing) this.closedByServer++;
+    });
+    return ws;
+  }
+
+  private handshake(ws: WebSocket, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const fail = (reason: string): void => {
+        clearTimeout(timer);
+        ws.removeAllListeners();
+        ws.on('error', () => undefined);
+        ws.terminate();
+        reject(new Error(reason));
+      };
+      const timer = setTimeout(() => fail(`handshake: no answer in ${timeoutMs} ms`), timeoutMs);
+      ws.once('open', () => ws.send(HANDSHAKE_REQUEST));
+      ws.once('error', (error) => fail(`websocket: ${error.message}`));
+      ws.once('close', (code, reason) => fail(`websocket closed ${code} ${reason.toString()}`));
+      ws.once('message', (data) => {
+        const [answer, ...rest] = splitRecords(rawText(data));
+        const parsed = JSON.parse(answer ?? 'null') as { error?: unknown } | null;
+        if (parsed === null || parsed.error !== undefined) {
+          fail(`handshake refused: ${answer ?? '(empty)'}`);
+          return;
+        }
+        clearTimeout(timer);
+        ws.removeAllListeners();
+        ws.on('error', () => undefined);
+        if (rest.length > 0) this.dispatch(rest, nowMs());
+        resolve();
+      });
+    });
+  }
+
+  private receive(data: RawData): void {
+    // Stamp before parsing, so that client-side parsing cost is not counted as latency.
+    const receivedAt = nowMs();
+    this.dispatch(splitRecords(rawText(data)), receivedAt);
+  }
+
+  private dispatch(records: string[], receivedAt: number): void {
+    for (const record of records) {
+      const message = parseRecord(record);
+      if (message.kind === 'broadcast') this.listener(message.payload, receivedAt);
+    }
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util';
+import type { ServerKind } from './server-messages.js';
+
+export interface BenchOptions {
+  targets: ServerKind[];
+  clients: number;
+  connectConcurrency: number;
+  broadcasts: number;
+  warmupBroadcasts: number;
+  inFlight: number;
+  payloadBytes: number;
+  holdClients: number;
+  holdSeconds: number;
+  timeoutSeconds: number;
+  outDir: string;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+  --targets plain,emulator   servers to measure, in this order (default: both)
+  --clients 1000             concurrent WebSocket clients for the fan-out phase
+  --connect-concurrency 50   clients connecting at the same time
+  --broadcasts 200           measured broadcasts (after --warmup 20 unmeasured ones)
+  --in-flight 4              broadcasts sent but not yet delivered to every client, at most
+  --payload-bytes 1024       size of the JSON argument of each broadcast
+  --hold-clients 5000        clients of the hold phase (0 skips it)
+  --hold-seconds 5           how long the hold phase keeps them before checking
+  --timeout-seconds 60       upper bound for each fan-out
+  --out bench/results        where the JSON report goes`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      targets: { type: 'string', default: 'plain,emulator' },
+      clients: { type: 'string', default: '1000' },
+      'connect-concurrency': { type: 'string', default: '50' },
+      broadcasts: { type: 'string', default: '200' },
+      warmup: { type: 'string', default: '20' },
+      'in-flight': { type: 'string', default: '4' },
+      'payload-bytes': { type: 'string', default: '1024' },
+      'hold-clients': { type: 'string', default: '5000' },
+      'hold-seconds': { type: 'string', default: '5' },
+      'timeout-seconds': { type: 'string', default: '60' },
+      out: { type: 'string', default: 'bench/results' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const targets = values.targets.split(',').map((t) => t.trim());
+  for (const target of targets) {
+    if (target !== 'plain' && target !== 'emulator') throw new Error(`unknown target ${target}`);
+  }
+  return {
+    targets: targets as ServerKind[],
+    clients: count('clients', values.clients, 1),
+    connectConcurrency: count('connect-concurrency', values['connect-concurrency'], 1),
+    broadcasts: count('broadcasts', values.broadcasts, 1),
+    warmupBroadcasts: count('warmup', values.warmup, 0),
+    inFlight: count('in-flight', values['in-flight'], 1),
+    payloadBytes: count('payload-bytes', values['payload-bytes'], 0),
+    holdClients: count('hold-clients', values['hold-clients'], 0),
+    holdSeconds: count('hold-seconds', values['hold-seconds'], 0),
+    timeoutSeconds: count('timeout-seconds', values['timeout-seconds'], 1),
+    outDir: values.out,
+  };
+}
+
+function count(name: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`--${name} must be an integer >= ${min}, got ${text}`);
+  }
+  return value;
+}
