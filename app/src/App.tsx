@@ -1,0 +1,77 @@
+import { useCallback, useEffect, useState } from 'react';
+import { fetchCurrentUser, type CurrentUser } from './api/auth.js';
+import type { CreateChatConnection } from './connection/chat-connection.js';
+import { ChatView } from './components/ChatView.js';
+import { WelcomeView } from './components/WelcomeView.js';
+
+/** What the app talks to; main.tsx passes the real ones, tests their fakes. */
+export interface AppServices {
+  fetch: typeof fetch;
+  createConnection: CreateChatConnection;
+}
+
+type Session =
+  | { state: 'loading' }
+  | { state: 'failed' }
+  | { state: 'signed-out'; notice?: string }
+  | { state: 'signed-in'; user: CurrentUser };
+
+export function App({ services }: { services: AppServices }) {
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let current = true;
+    fetchCurrentUser(services.fetch).then(
+      (user) => {
+        if (current) setSession(user ? { state: 'signed-in', user } : { state: 'signed-out' });
+      },
+      () => {
+        if (current) setSession({ state: 'failed' });
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [services.fetch, attempt]);
+
+  const handleSignedOut = useCallback(() => {
+    setSession({ state: 'signed-out', notice: 'Your session has ended. Please sign in again.' });
+  }, []);
+
+  switch (session.state) {
+    case 'loading':
+      return (
+        <p className="app-message" role="status">
+          Loading…
+        </p>
+      );
+    case 'failed':
+      return (
+        <div className="app-message" role="alert">
+          <p>Could not reach the sign-in service.</p>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              setSession({ state: 'loading' });
+              setAttempt((n) => n + 1);
+            }}
+          >
+            Try again
+          </button>
+        </div>
+      );
+    case 'signed-out':
+      return <WelcomeView notice={session.notice} />;
+    case 'signed-in':
+      return (
+        <ChatView
+          me={session.user}
+          fetchFn={services.fetch}
+          createConnection={services.createConnection}
+          onSignedOut={handleSignedOut}
+        />
+      );
+  }
+}

@@ -1,0 +1,30 @@
+import type { ChatMessage } from '@chat/message';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+/**
+ * Checks the shape of a message that crossed the network (a SignalR event, an API reply)
+ * before the UI trusts it: a malformed one is dropped instead of breaking rendering.
+ */
+export function isChatMessage(value: unknown): value is ChatMessage {
+  if (!isRecord(value)) return false;
+  const { id, text, sender, recipient, isPrivate, sentAt } = value;
+  if (!isNonEmptyString(id) || typeof text !== 'string' || typeof isPrivate !== 'boolean') {
+    return false;
+  }
+  if (!isNonEmptyString(sentAt) || Number.isNaN(Date.parse(sentAt))) return false;
+  if (!isRecord(sender) || !isNonEmptyString(sender.id) || typeof sender.name !== 'string') {
+    return false;
+  }
+  if (recipient !== undefined) {
+    if (!isRecord(recipient) || !isNonEmptyString(recipient.id)) return false;
+    if (recipient.name !== undefined && typeof recipient.name !== 'string') return false;
+  }
+  return true;
+}

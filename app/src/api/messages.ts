@@ -1,0 +1,35 @@
+import type { ChatMessage, SendMessageRequest } from '@chat/message';
+import { apiErrorFromResponse, networkError } from './api-error.js';
+import { isChatMessage } from './chat-message-guard.js';
+
+/** A send always carries the client-chosen id, so a retry is recognisably the same message. */
+export type OutgoingMessage = SendMessageRequest & { id: string };
+
+/**
+ * POST /api/messages. Resolves with the accepted message as the API stored it (202), or null
+ * when the reply carried no usable copy; rejects with an ApiError.
+ */
+export async function postMessage(
+  message: OutgoingMessage,
+  fetchFn: typeof fetch = fetch,
+): Promise<ChatMessage | null> {
+  let response: Response;
+  try {
+    response = await fetchFn('/api/messages', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify(message),
+    });
+  } catch (cause) {
+    throw networkError(cause);
+  }
+  if (!response.ok) throw await apiErrorFromResponse(response);
+  try {
+    const body: unknown = await response.json();
+    return isChatMessage(body) ? body : null;
+  } catch {
+    // Accepted all the same: the newMessage event will bring the message.
+    return null;
+  }
+}

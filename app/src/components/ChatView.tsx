@@ -1,0 +1,75 @@
+import { useCallback, useRef, useState } from 'react';
+import { SIGN_OUT_URL, type CurrentUser } from '../api/auth.js';
+import type { CreateChatConnection } from '../connection/chat-connection.js';
+import { useChatConnection } from '../connection/useChatConnection.js';
+import { useTimeline, type Recipient } from '../timeline/useTimeline.js';
+import { Composer } from './Composer.js';
+import { ConnectionStatus } from './ConnectionStatus.js';
+import { MessageList } from './MessageList.js';
+
+export interface ChatViewProps {
+  me: CurrentUser;
+  fetchFn: typeof fetch;
+  createConnection: CreateChatConnection;
+  /** The API said 401: the session is over. */
+  onSignedOut: () => void;
+}
+
+export function ChatView({ me, fetchFn, createConnection, onSignedOut }: ChatViewProps) {
+  const { entries, receive, send, retry } = useTimeline({
+    me,
+    fetchFn,
+    onUnauthorized: onSignedOut,
+  });
+  const status = useChatConnection(createConnection, {
+    onMessage: (message) => receive([message]),
+    // Catch-up after a reconnect (fetching what was missed) arrives with message history.
+    onUnauthorized: onSignedOut,
+  });
+  const [recipient, setRecipient] = useState<Recipient | undefined>(undefined);
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+
+  const selectRecipient = useCallback((sender: Recipient) => {
+    setRecipient({ id: sender.id, name: sender.name });
+    textareaRef.current?.focus();
+  }, []);
+
+  const removeRecipient = useCallback(() => {
+    setRecipient(undefined);
+    textareaRef.current?.focus();
+  }, []);
+
+  return (
+    <div className="chat">
+      <header className="chat__header">
+        <h1 className="chat__title">Chat</h1>
+        <ConnectionStatus status={status} />
+        <div className="chat__user">
+          <span className="chat__user-name" title={`Signed in with ${me.provider}`}>
+            {me.name}
+          </span>
+          <a className="button button--quiet" href={SIGN_OUT_URL}>
+            Sign out
+          </a>
+        </div>
+      </header>
+      <main className="chat__main">
+        <MessageList
+          entries={entries}
+          meId={me.id}
+          onSelectSender={selectRecipient}
+          onRetry={retry}
+        />
+      </main>
+      <footer className="chat__composer">
+        <Composer
+          canSend={status === 'connected'}
+          recipient={recipient}
+          onRemoveRecipient={removeRecipient}
+          onSend={send}
+          textareaRef={textareaRef}
+        />
+      </footer>
+    </div>
+  );
+}

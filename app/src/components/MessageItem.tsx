@@ -1,0 +1,74 @@
+import type { ChatMessage } from '@chat/message';
+import type { TimelineEntry } from '../timeline/timeline.js';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+function privateLabel(message: ChatMessage, own: boolean): string | null {
+  if (!message.isPrivate) return null;
+  if (own) {
+    const to = message.recipient ? (message.recipient.name ?? message.recipient.id) : 'someone';
+    return `private, to ${to}`;
+  }
+  return `private, from ${message.sender.name}`;
+}
+
+export interface MessageItemProps {
+  entry: TimelineEntry;
+  meId: string;
+  onSelectSender: (sender: { id: string; name: string }) => void;
+  onRetry: (id: string) => void;
+}
+
+/** One message. Its text is a React text node, never HTML. */
+export function MessageItem({ entry, meId, onSelectSender, onRetry }: MessageItemProps) {
+  const { message, delivery, failure } = entry;
+  const own = message.sender.id === meId;
+  const label = privateLabel(message, own);
+  const sentAt = new Date(message.sentAt);
+  const classes = [
+    'message',
+    own ? 'message--own' : 'message--other',
+    message.isPrivate ? 'message--private' : '',
+    `message--${delivery}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  return (
+    <li className={classes}>
+      <div className="message__meta">
+        {own ? (
+          <span className="message__sender">{message.sender.name}</span>
+        ) : (
+          <button
+            type="button"
+            className="message__sender message__sender--button"
+            title={`Send a private message to ${message.sender.name}`}
+            onClick={() => onSelectSender(message.sender)}
+          >
+            {message.sender.name}
+          </button>
+        )}
+        <time className="message__time" dateTime={message.sentAt} title={fullFormat.format(sentAt)}>
+          {timeFormat.format(sentAt)}
+        </time>
+        {label ? <span className="message__private">{label}</span> : null}
+      </div>
+      <p className="message__text">{message.text}</p>
+      {delivery === 'pending' ? <p className="message__delivery">Sending…</p> : null}
+      {delivery === 'failed' ? (
+        <div className="message__delivery message__delivery--failed" role="alert">
+          <span>Failed. {failure?.reason}</span>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => onRetry(message.id)}
+          >
+            Retry
+          </button>
+        </div>
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,92 @@
+import { useCallback, useReducer, useRef } from 'react';
+import type { ChatMessage } from '@chat/message';
+import type { CurrentUser } from '../api/auth.js';
+import { ApiError } from '../api/api-error.js';
+import { describeSendError } from '../api/describe-error.js';
+import { postMessage } from '../api/messages.js';
+import {
+  createPendingMessage,
+  emptyTimeline,
+  timelineReducer,
+  type TimelineEntry,
+} from './timeline.js';
+
+const randomId = (): string => crypto.randomUUID();
+
+export interface Recipient {
+  id: string;
+  name: string;
+}
+
+export interface TimelineApi {
+  entries: readonly TimelineEntry[];
+  receive: (messages: readonly ChatMessage[]) => void;
+  send: (text: string, recipient?: Recipient) => void;
+  retry: (id: string) => void;
+}
+
+/** The timeline plus the send/retry flow that feeds it optimistic messages. */
+export function useTimeline(options: {
+  me: CurrentUser;
+  fetchFn: typeof fetch;
+  onUnauthorized: () => void;
+  newId?: () => string;
+}): TimelineApi {
+  const { me, fetchFn, onUnauthorized, newId = randomId } = options;
+  const [state, dispatch] = useReducer(timelineReducer, emptyTimeline);
+  const entriesRef = useRef(state.entries);
+  entriesRef.current = state.entries;
+
+  const deliver = useCallback(
+    (message: ChatMessage) => {
+      dispatch({ type: 'sendStarted', message });
+      postMessage(
+        {
+          id: message.id,
+          text: message.text,
+          ...(message.recipient ? { recipient: message.recipient.id } : {}),
+        },
+        fetchFn,
+      ).then(
+        (accepted) => {
+          if (accepted) dispatch({ type: 'sendAccepted', message: accepted });
+        },
+        (error: unknown) => {
+          if (error instanceof ApiError && error.isUnauthorized) onUnauthorized();
+          dispatch({
+            type: 'sendFailed',
+            id: message.id,
+            failure: { reason: describeSendError(error) },
+          });
+        },
+      );
+    },
+    [fetchFn, onUnauthorized],
+  );
+
+  const send = useCallback(
+    (text: string, recipient?: Recipient) => {
+      const sender = { id: me.id, name: me.name };
+      deliver(
+        createPendingMessage({ id: newId(), text, sender, ...(recipient ? { recipient } : {}) }),
+      );
+    },
+    [deliver, me.id, me.name, newId],
+  );
+
+  const retry = useCallback(
+    (id: string) => {
+      const entry = entriesRef.current.find((candidate) => candidate.message.id === id);
+      if (!entry || entry.delivery !== 'failed') return;
+      // Same id, so the API recognises a repeat; now as its time, so it moves to the end.
+      deliver({ ...entry.message, sentAt: new Date().toISOString() });
+    },
+    [deliver],
+  );
+
+  const receive = useCallback((messages: readonly ChatMessage[]) => {
+    dispatch({ type: 'received', messages });
+  }, []);
+
+  return { entries: state.entries, receive, send, retry };
+}
