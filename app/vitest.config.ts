@@ -8,6 +8,7 @@ export default mergeConfig(
       name: 'app',
       environment: 'jsdom',
       include: ['src/**/*.test.{ts,tsx}'],
+      setupFiles: ['src/test/setup.ts'],
       restoreMocks: true,
     },
   }),

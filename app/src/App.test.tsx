@@ -1,0 +1,243 @@
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { App } from './App.js';
+import { FakeConnection } from './test/fake-connection.js';
+import { FakeFetch, json } from './test/fake-fetch.js';
+import { alice, bob, carol, chatMessage } from './test/messages.js';
+
+const principal = {
+  identityProvider: 'github',
+  userId: alice.id,
+  userDetails: alice.name,
+  userRoles: ['anonymous', 'authenticated'],
+};
+
+let network: FakeFetch;
+let connections: FakeConnection[];
+
+function renderApp() {
+  render(
+    <App
+      services={{
+        fetch: network.fetch,
+        createConnection: () => {
+          const connection = new FakeConnection();
+          connections.push(connection);
+          return connection;
+        },
+      }}
+    />,
+  );
+}
+
+/** The connection the mounted chat view is using (StrictMode-free, so the only live one). */
+function liveConnection(): FakeConnection {
+  const live = connections.filter((c) => c.started && !c.stopped);
+  expect(live).toHaveLength(1);
+  return live[0]!;
+}
+
+async function signedInAndConnected() {
+  renderApp();
+  await screen.findByRole('log', { name: 'Messages' });
+  act(() => liveConnection().setStatus('connected'));
+  return liveConnection();
+}
+
+/** The message list items, as the reader sees them. */
+function messageItems() {
+  return within(screen.getByRole('log', { name: 'Messages' })).queryAllByRole('listitem');
+}
+
+beforeEach(() => {
+  network = new FakeFetch().route('GET', '/.auth/me', () => json({ clientPrincipal: principal }));
+  connections = [];
+});
+
+describe('App', () => {
+  it('welcomes a signed-out visitor with both sign-in links returning to this page', async () => {
+    network.route('GET', '/.auth/me', () => json({ clientPrincipal: null }));
+    window.history.replaceState(null, '', '/room?x=1');
+    renderApp();
+    const github = await screen.findByRole('link', { name: 'Sign in with GitHub' });
+    const microsoft = screen.getByRole('link', { name: 'Sign in with Microsoft' });
+    expect(github.getAttribute('href')).toBe(
+      '/.auth/login/github?post_login_redirect_uri=%2Froom%3Fx%3D1',
+    );
+    expect(microsoft.getAttribute('href')).toBe(
+      '/.auth/login/aad?post_login_redirect_uri=%2Froom%3Fx%3D1',
+    );
+    expect(connections).toHaveLength(0);
+    window.history.replaceState(null, '', '/');
+  });
+
+  it('offers to try again when the sign-in service cannot be reached', async () => {
+    let calls = 0;
+    network.route('GET', '/.auth/me', () => {
+      calls += 1;
+      if (calls === 1) throw new TypeError('Failed to fetch');
+      return json({ clientPrincipal: null });
+    });
+    const user = userEvent.setup();
+    renderApp();
+    await user.click(await screen.findByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('link', { name: 'Sign in with GitHub' })).toBeTruthy();
+  });
+
+  it('shows the signed-in name, Sign out and the connection status in words', async () => {
+    renderApp();
+    expect(await screen.findByText('alice')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Sign out' }).getAttribute('href')).toBe(
+      '/.auth/logout?post_logout_redirect_uri=/',
+    );
+    const status = screen.getByRole('status');
+    expect(status.textContent).toBe('Connecting…');
+    const connection = liveConnection();
+    act(() => connection.setStatus('connected'));
+    expect(status.textContent).toBe('Connected');
+    act(() => connection.setStatus('reconnecting'));
+    expect(status.textContent).toBe('Reconnecting…');
+    act(() => connection.setStatus('offline'));
+    expect(status.textContent).toBe('Offline');
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('shows live messages oldest first', async () => {
+    const connection = await signedInAndConnected();
+    const later = chatMessage({ sender: bob, text: 'second', sentAt: '2026-01-01T10:00:05Z' });
+    const earlier = chatMessage({ sender: carol, text: 'first', sentAt: '2026-01-01T10:00:01Z' });
+    act(() => connection.deliver(later));
+    act(() => connection.deliver(earlier));
+    expect(messageItems().map((item) => item.querySelector('.message__text')?.textContent)).toEqual(
+      ['first', 'second'],
+    );
+  });
+
+  it('shows a sent message at once as pending, then as sent when its own event arrives', async () => {
+    const connection = await signedInAndConnected();
+    network.route('POST', '/api/messages', ({ body }) => {
+      const { id, text } = body as { id: string; text: string };
+      return json(
+        { id, text, sender: alice, isPrivate: false, sentAt: new Date().toISOString() },
+        202,
+      );
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByRole('textbox', { name: 'Message' }), 'hello room{Enter}');
+
+    const [item] = messageItems();
+    expect(item!.textContent).toContain('hello room');
+    expect(within(item!).getByText('Sending…')).toBeTruthy();
+
+    await waitFor(() => expect(network.requestsTo('POST', '/api/messages')).toHaveLength(1));
+    const sentBody = network.requestsTo('POST', '/api/messages')[0]!.body as Record<
+      string,
+      unknown
+    >;
+    expect(sentBody.text).toBe('hello room');
+    expect(sentBody.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sentBody).not.toHaveProperty('recipient');
+
+    act(() =>
+      connection.deliver(
+        chatMessage({ id: sentBody.id as string, text: 'hello room', sender: alice }),
+      ),
+    );
+    expect(messageItems()).toHaveLength(1);
+    expect(within(messageItems()[0]!).queryByText('Sending…')).toBeNull();
+    expect(messageItems()[0]!.className).toContain('message--own');
+  });
+
+  it('shows a refused send as failed with when to try again, and retries it with the same id', async () => {
+    await signedInAndConnected();
+    let attempts = 0;
+    network.route('POST', '/api/messages', ({ body }) => {
+      attempts += 1;
+      if (attempts === 1) {
+        return json({ error: { code: 'rate_limited', message: 'Slow down.' } }, 429, {
+          'Retry-After': '7',
+        });
+      }
+      const { id, text } = body as { id: string; text: string };
+      return json(
+        { id, text, sender: alice, isPrivate: false, sentAt: new Date().toISOString() },
+        202,
+      );
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByRole('textbox', { name: 'Message' }), 'too fast{Enter}');
+
+    expect(await screen.findByText(/try again in 7 s/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
+
+    await waitFor(() => expect(network.requestsTo('POST', '/api/messages')).toHaveLength(2));
+    const [first, second] = network.requestsTo('POST', '/api/messages');
+    expect(second!.body).toEqual(first!.body);
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull());
+    expect(messageItems()).toHaveLength(1);
+    expect(within(messageItems()[0]!).getByText('Sending…')).toBeTruthy();
+  });
+
+  it("shows the API's reason for a rejected message", async () => {
+    await signedInAndConnected();
+    network.route('POST', '/api/messages', () =>
+      json({ error: { code: 'invalid', message: 'Text is too long.', field: 'text' } }, 400),
+    );
+    const user = userEvent.setup();
+    await user.type(screen.getByRole('textbox', { name: 'Message' }), 'x{Enter}');
+    expect(await screen.findByText(/Text is too long\./)).toBeTruthy();
+  });
+
+  it('sends privately to a sender picked from the list, marked for the sender', async () => {
+    const connection = await signedInAndConnected();
+    act(() => connection.deliver(chatMessage({ sender: bob, text: 'hi alice' })));
+    network.route('POST', '/api/messages', () => new Response(null, { status: 202 }));
+    const user = userEvent.setup();
+
+    await user.click(screen.getByRole('button', { name: 'bob' }));
+    const textbox = screen.getByRole('textbox', { name: 'Message' });
+    expect(document.activeElement).toBe(textbox);
+    expect(screen.getByRole('button', { name: 'Remove recipient bob' })).toBeTruthy();
+
+    await user.keyboard('just for you{Enter}');
+    await waitFor(() => expect(network.requestsTo('POST', '/api/messages')).toHaveLength(1));
+    expect(network.requestsTo('POST', '/api/messages')[0]!.body).toMatchObject({
+      text: 'just for you',
+      recipient: bob.id,
+    });
+    expect(screen.getByText('private, to bob')).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Remove recipient bob' }));
+    expect(screen.queryByRole('button', { name: 'Remove recipient bob' })).toBeNull();
+  });
+
+  it('shows a private message to me as "private, from bob"', async () => {
+    const connection = await signedInAndConnected();
+    act(() =>
+      connection.deliver(
+        chatMessage({ sender: bob, recipient: { id: alice.id, name: 'alice' }, isPrivate: true }),
+      ),
+    );
+    expect(screen.getByText('private, from bob')).toBeTruthy();
+  });
+
+  it('goes back to the welcome view when the API answers 401', async () => {
+    const connection = await signedInAndConnected();
+    network.route('POST', '/api/messages', () =>
+      json({ error: { code: 'unauthorized', message: 'Sign in first.' } }, 401),
+    );
+    const user = userEvent.setup();
+    await user.type(screen.getByRole('textbox', { name: 'Message' }), 'anyone?{Enter}');
+    expect(await screen.findByRole('link', { name: 'Sign in with GitHub' })).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toMatch(/session has ended/);
+    expect(connection.stopped).toBe(true);
+  });
+
+  it('goes back to the welcome view when the connection is refused as unauthorized', async () => {
+    const connection = await signedInAndConnected();
+    act(() => connection.endSession());
+    expect(await screen.findByRole('link', { name: 'Sign in with Microsoft' })).toBeTruthy();
+    expect(connection.stopped).toBe(true);
+  });
+});

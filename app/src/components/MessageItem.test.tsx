@@ -1,0 +1,112 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { TimelineEntry } from '../timeline/timeline.js';
+import { alice, bob, chatMessage } from '../test/messages.js';
+import { MessageList } from './MessageList.js';
+
+function renderList(entries: TimelineEntry[], meId = alice.id) {
+  const onSelectSender = vi.fn();
+  const onRetry = vi.fn();
+  const result = render(
+    <MessageList entries={entries} meId={meId} onSelectSender={onSelectSender} onRetry={onRetry} />,
+  );
+  const items = () =>
+    within(screen.getByRole('log', { name: 'Messages' })).getAllByRole('listitem');
+  return { ...result, onSelectSender, onRetry, items };
+}
+
+const sent = (message: ReturnType<typeof chatMessage>): TimelineEntry => ({
+  message,
+  delivery: 'sent',
+});
+
+describe('message rendering', () => {
+  it('shows sender, time and text in a log named Messages', () => {
+    const message = chatMessage({ sender: bob, text: 'hello', sentAt: '2026-03-04T05:06:07.000Z' });
+    const { items } = renderList([sent(message)]);
+    const [item] = items();
+    expect(item).toBeDefined();
+    const view = within(item!);
+    expect(view.getByRole('button', { name: 'bob' })).toBeTruthy();
+    expect(view.getByText('hello')).toBeTruthy();
+    const time = item!.querySelector('time');
+    expect(time?.getAttribute('datetime')).toBe('2026-03-04T05:06:07.000Z');
+    expect(time?.textContent).not.toBe('');
+  });
+
+  it("styles one's own messages apart, without a private-message button on one's own name", () => {
+    const { items } = renderList([
+      sent(chatMessage({ sender: alice, text: 'mine' })),
+      sent(chatMessage({ sender: bob, text: 'theirs' })),
+    ]);
+    const [mine, theirs] = items();
+    expect(mine!.className).toContain('message--own');
+    expect(within(mine!).queryByRole('button', { name: 'alice' })).toBeNull();
+    expect(within(mine!).getByText('alice')).toBeTruthy();
+    expect(theirs!.className).toContain('message--other');
+    expect(theirs!.className).not.toContain('message--own');
+  });
+
+  it('marks a private message "private, to bob" for its sender', () => {
+    renderList([sent(chatMessage({ sender: alice, recipient: bob, isPrivate: true }))], alice.id);
+    expect(screen.getByText('private, to bob')).toBeTruthy();
+  });
+
+  it('marks a private message "private, from alice" for its recipient', () => {
+    renderList(
+      [sent(chatMessage({ sender: alice, recipient: { id: bob.id }, isPrivate: true }))],
+      bob.id,
+    );
+    expect(screen.getByText('private, from alice')).toBeTruthy();
+    expect(screen.queryByText(/private, to/)).toBeNull();
+  });
+
+  it('does not mark public messages as private', () => {
+    renderList([sent(chatMessage({ sender: bob }))]);
+    expect(screen.queryByText(/private/)).toBeNull();
+  });
+
+  it('renders markup in a message as text and runs nothing', () => {
+    const attack = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold</b>';
+    const { container } = renderList([sent(chatMessage({ text: attack }))]);
+    expect(screen.getByText(attack)).toBeTruthy();
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelector('script')).toBeNull();
+    expect(container.querySelector('b')).toBeNull();
+    expect((window as { __xss?: number }).__xss).toBeUndefined();
+  });
+
+  it("treats a sender's name as a button that picks them as recipient", async () => {
+    const user = userEvent.setup();
+    const { onSelectSender } = renderList([sent(chatMessage({ sender: bob }))]);
+    screen.getByRole('button', { name: 'bob' }).focus();
+    await user.keyboard('{Enter}');
+    expect(onSelectSender).toHaveBeenCalledExactlyOnceWith(bob);
+  });
+
+  it('shows pending as "Sending…", and failed with the reason and a Retry button', async () => {
+    const user = userEvent.setup();
+    const pending = chatMessage({ sender: alice, text: 'on its way' });
+    const failed = chatMessage({ sender: alice, text: 'did not make it' });
+    const { onRetry, items } = renderList([
+      { message: pending, delivery: 'pending' },
+      {
+        message: failed,
+        delivery: 'failed',
+        failure: { reason: 'Too many messages: try again in 5 s.' },
+      },
+    ]);
+    const [pendingItem, failedItem] = items();
+    expect(within(pendingItem!).getByText('Sending…')).toBeTruthy();
+    expect(within(pendingItem!).queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(within(failedItem!).getByText(/try again in 5 s/)).toBeTruthy();
+    await user.click(within(failedItem!).getByRole('button', { name: 'Retry' }));
+    expect(onRetry).toHaveBeenCalledExactlyOnceWith(failed.id);
+  });
+
+  it('says so when there are no messages yet', () => {
+    renderList([]);
+    expect(screen.getByRole('log', { name: 'Messages' }).textContent).toMatch(/no messages yet/i);
+  });
+});

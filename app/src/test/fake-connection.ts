@@ -1,0 +1,49 @@
+import type { ChatMessage } from '@chat/message';
+import {
+  ChatConnectionEmitter,
+  type ChatConnection,
+  type ChatConnectionEvents,
+  type ConnectionStatus,
+} from '../connection/chat-connection.js';
+
+/**
+ * A ChatConnection the test drives by hand. The real SignalR client is exercised end to end
+ * by the browser tests; here the point is what the UI does with each event.
+ */
+export class FakeConnection implements ChatConnection {
+  status: ConnectionStatus = 'offline';
+  started = false;
+  stopped = false;
+  private readonly emitter = new ChatConnectionEmitter();
+
+  on<E extends keyof ChatConnectionEvents>(
+    event: E,
+    listener: ChatConnectionEvents[E],
+  ): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  start(): void {
+    this.started = true;
+    this.setStatus('connecting');
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    this.setStatus('offline');
+    return Promise.resolve();
+  }
+
+  setStatus(status: ConnectionStatus): void {
+    this.status = status;
+    this.emitter.emit('status', status);
+  }
+
+  deliver(message: ChatMessage): void {
+    this.emitter.emit('message', message);
+  }
+
+  endSession(): void {
+    this.emitter.emit('unauthorized');
+  }
+}
