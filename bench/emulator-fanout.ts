@@ -3,13 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeEnvironment } from './src/environment.js';
 import { parseOptions } from './src/options.js';
-import { AIMS, compare, renderTable } from './src/report.js';
-import {
-  fanoutScenario,
-  holdScenario,
-  type FanoutScenario,
-  type HoldScenario,
-} from './src/scenarios.js';
+import { AIMS, compareRounds, renderTable, type FanoutRound } from './src/report.js';
+import { fanoutScenario, holdScenario, type HoldScenario } from './src/scenarios.js';
 import type { ServerKind } from './src/server-messages.js';
 
 const options = parseOptions(process.argv.slice(2));
@@ -26,13 +21,18 @@ const startedAt = new Date();
 const log = (text: string): void =>
   console.log(`[${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)} s] ${text}`);
 
-const fanout: Partial<Record<ServerKind, FanoutScenario>> = {};
+const fanout: FanoutRound[] = [];
 const hold: Partial<Record<ServerKind, HoldScenario>> = {};
-for (const kind of options.targets) {
-  log(
-    `${kind}: ${options.clients} clients, ${options.broadcasts} broadcasts of ${options.payloadBytes} B`,
-  );
-  fanout[kind] = await fanoutScenario(kind, options);
+for (let round = 1; round <= options.rounds; round++) {
+  const results: FanoutRound = {};
+  for (const kind of options.targets) {
+    log(
+      `round ${round}/${options.rounds}, ${kind}: ${options.clients} clients, ` +
+        `${options.broadcasts} broadcasts of ${options.payloadBytes} B`,
+    );
+    results[kind] = await fanoutScenario(kind, options);
+  }
+  fanout.push(results);
 }
 if (options.holdClients > 0) {
   for (const kind of options.targets) {
@@ -42,8 +42,7 @@ if (options.holdClients > 0) {
 }
 log('done');
 
-const comparison =
-  fanout.plain && fanout.emulator ? compare(fanout.plain, fanout.emulator) : undefined;
+const comparison = compareRounds(fanout);
 console.log(`\n${renderTable(fanout, hold, comparison)}\n`);
 
 const report = {
@@ -65,7 +64,10 @@ const file = join(
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`JSON report: ${file}`);
 
-for (const scenario of [...Object.values(fanout), ...Object.values(hold)]) {
+for (const scenario of [
+  ...fanout.flatMap((round) => Object.values(round)),
+  ...Object.values(hold),
+]) {
   for (const error of scenario.connect.firstErrors)
     console.log(`${scenario.kind} connect error: ${error}`);
   const firstRestError =

@@ -3,6 +3,7 @@ import type { ServerKind } from './server-messages.js';
 
 export interface BenchOptions {
   targets: ServerKind[];
+  rounds: number;
   clients: number;
   connectConcurrency: number;
   broadcasts: number;
@@ -17,6 +18,7 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [options]
   --targets plain,emulator   servers to measure, in this order (default: both)
+  --rounds 3                 fan-out rounds; each runs every target back to back
   --clients 1000             concurrent WebSocket clients for the fan-out phase
   --connect-concurrency 50   clients connecting at the same time
   --broadcasts 200           measured broadcasts (after --warmup 20 unmeasured ones)
@@ -32,6 +34,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       targets: { type: 'string', default: 'plain,emulator' },
+      rounds: { type: 'string', default: '3' },
       clients: { type: 'string', default: '1000' },
       'connect-concurrency': { type: 'string', default: '50' },
       broadcasts: { type: 'string', default: '200' },
@@ -55,6 +58,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   return {
     targets: targets as ServerKind[],
+    rounds: count('rounds', values.rounds, 1),
     clients: count('clients', values.clients, 1),
     connectConcurrency: count('connect-concurrency', values['connect-concurrency'], 1),
     broadcasts: count('broadcasts', values.broadcasts, 1),

@@ -23,6 +23,8 @@ export interface FanoutScenario {
   serverConnections: number;
   memory: MemoryReport;
   fanout: FanoutResult;
+  /** CPU time over the measured fan-out as a share of one core: is a side saturated? */
+  cpuShare: { server: number; clients: number };
 }
 
 export interface HoldScenario {
@@ -63,16 +65,25 @@ export async function fanoutScenario(
         broadcasts: options.warmupBroadcasts,
       });
     }
+    const serverBefore = await server.memory();
+    const clientsBefore = process.cpuUsage();
     const fanout = await runFanout(pool, broadcaster, connect.connected, {
       ...fanoutOptions,
       broadcasts: options.broadcasts,
     });
+    const clientsCpu = process.cpuUsage(clientsBefore);
+    const serverAfter = await server.memory();
+    const share = (micros: number): number => micros / 1000 / fanout.durationMs;
     return {
       kind,
       connect,
       serverConnections: loaded.connections,
       memory: memoryReport(idle.memory, loaded.memory, connect.connected),
       fanout,
+      cpuShare: {
+        server: share(serverAfter.cpuMicros - serverBefore.cpuMicros),
+        clients: share(clientsCpu.user + clientsCpu.system),
+      },
     };
   });
 }

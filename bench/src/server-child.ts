@@ -39,11 +39,13 @@ process.on('message', (raw: ParentRequest) => {
     globalThis.gc?.();
     globalThis.gc?.();
     const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+    const cpu = process.cpuUsage();
     send({
       type: 'memory',
       id: raw.id,
       memory: { rss, heapUsed, heapTotal, external, arrayBuffers },
       connections: server.connectionCount(),
+      cpuMicros: cpu.user + cpu.system,
     });
   } else if (raw.type === 'close') {
     void server.close().finally(() => {

@@ -14,5 +14,12 @@ export type ParentRequest = { type: 'memory'; id: number } | { type: 'close' };
 
 export type ChildReply =
   | { type: 'ready'; port: number }
-  | { type: 'memory'; id: number; memory: MemorySnapshot; connections: number }
+  | {
+      type: 'memory';
+      id: number;
+      memory: MemorySnapshot;
+      connections: number;
+      /** process.cpuUsage() user + system, in microseconds since the server started. */
+      cpuMicros: number;
+    }
   | { type: 'closed' };

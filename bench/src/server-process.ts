@@ -11,7 +11,7 @@ export interface ServerProcess {
   port: number;
   pid: number;
   /** Memory of the server process after a forced GC, and its own count of live connections. */
-  memory(): Promise<{ memory: MemorySnapshot; connections: number }>;
+  memory(): Promise<{ memory: MemorySnapshot; connections: number; cpuMicros: number }>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +35,7 @@ export async function startServerProcess(kind: ServerKind): Promise<ServerProces
       child.send({ type: 'memory', id });
       const reply = await pending;
       if (reply.type !== 'memory') throw new Error('unreachable');
-      return { memory: reply.memory, connections: reply.connections };
+      return { memory: reply.memory, connections: reply.connections, cpuMicros: reply.cpuMicros };
     },
     stop: async () => {
       if (child.exitCode !== null) return;
