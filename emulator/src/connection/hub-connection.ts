@@ -1,0 +1,192 @@
+import {
+  HANDSHAKE_OK,
+  MessageType,
+  PING,
+  ProtocolError,
+  RecordReader,
+  closeMessage,
+  handshakeError,
+  parseHandshake,
+  parseHubMessage,
+} from '../protocol/json-hub-protocol.js';
+import { OutgoingMessage } from '../protocol/outgoing.js';
+import type { Transport, TransportKind } from '../transports/transport.js';
+import type { ClientInvocationPolicy } from './client-invocations.js';
+
+export interface ConnectionTimings {
+  keepAliveIntervalMs: number;
+  clientTimeoutMs: number;
+  handshakeTimeoutMs: number;
+  maxMessageSize: number;
+}
+
+export interface HubConnectionEvents {
+  /** The handshake succeeded: the connection may now receive hub messages. */
+  onConnected(connection: HubConnection): void;
+  /** The connection ended, for whatever reason; called once. */
+  onClosed(connection: HubConnection, reason: string | undefined): void;
+}
+
+type State = 'waiting-for-transport' | 'handshaking' | 'connected' | 'closed';
+
+const PING_MESSAGE = new OutgoingMessage(PING);
+const HANDSHAKE_OK_MESSAGE = new OutgoingMessage(HANDSHAKE_OK);
+
+/**
+ * One client connection, independent of its transport: handshake, message dispatch, the
+ * keep-alive, idle and handshake timers, and closing. Transports feed it text and it writes
+ * framed messages back through the transport it was attached to.
+ */
+export class HubConnection {
+  private state: State = 'waiting-for-transport';
+  private transport: Transport | undefined;
+  private readonly reader: RecordReader;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private keepAliveTimer: NodeJS.Timeout | undefined;
+  private wroteSinceLastKeepAlive = false;
+
+  constructor(
+    readonly id: string,
+    readonly token: string,
+    readonly hub: string,
+    readonly userId: string | undefined,
+    private readonly timings: ConnectionTimings,
+    private readonly policy: ClientInvocationPolicy,
+    private readonly events: HubConnectionEvents,
+  ) {
+    this.reader = new RecordReader(timings.maxMessageSize);
+    // Covers both a negotiated connection that never opens a transport and a silent handshake.
+    this.handshakeTimer = setTimeout(
+      () => this.close('Handshake was canceled: no handshake request within the timeout.', false),
+      timings.handshakeTimeoutMs,
+    );
+    this.handshakeTimer.unref();
+  }
+
+  get transportKind(): TransportKind | undefined {
+    return this.transport?.kind;
+  }
+
+  get isConnected(): boolean {
+    return this.state === 'connected';
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  attach(transport: Transport): void {
+    if (this.state !== 'waiting-for-transport')
+      throw new Error('Connection already has a transport.');
+    this.transport = transport;
+    this.state = 'handshaking';
+    this.idleTimer = setTimeout(
+      () =>
+        this.close('Server timeout elapsed without receiving a message from the client.', false),
+      this.timings.clientTimeoutMs,
+    );
+    this.idleTimer.unref();
+  }
+
+  /** Text received from the transport; any malformed input closes this connection only. */
+  receive(text: string): void {
+    if (this.state === 'closed' || this.state === 'waiting-for-transport') return;
+    this.idleTimer?.refresh();
+    try {
+      for (const record of this.reader.push(text)) {
+        if ((this.state as State) === 'closed') return;
+        if (this.state === 'handshaking') this.handshake(record);
+        else this.dispatch(record);
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      if (this.state === 'handshaking') {
+        this.transport?.write(new OutgoingMessage(handshakeError(error.message)));
+        this.close(undefined, false, false);
+      } else {
+        this.close(`Connection closed with an error: ${error.message}`, false);
+      }
+    }
+  }
+
+  /** Writes a hub message; ignored until the handshake completes or after close. */
+  send(message: OutgoingMessage): void {
+    if (this.state !== 'connected') return;
+    this.wroteSinceLastKeepAlive = true;
+    this.transport?.write(message);
+  }
+
+  /**
+   * Sends a Close message (when the handshake completed) and ends the transport.
+   * `error` is what the client reports as the reason.
+   */
+  close(error: string | undefined, allowReconnect: boolean, sendCloseMessage = true): void {
+    if (this.state === 'closed') return;
+    const wasConnected = this.state === 'connected';
+    this.state = 'closed';
+    clearTimeout(this.handshakeTimer);
+    clearTimeout(this.idleTimer);
+    clearInterval(this.keepAliveTimer);
+    if (wasConnected && sendCloseMessage) {
+      this.transport?.write(new OutgoingMessage(closeMessage(error, allowReconnect)));
+    }
+    this.transport?.end();
+    this.events.onClosed(this, error);
+  }
+
+  /** The wire went away underneath (socket closed, SSE request aborted). */
+  transportClosed(): void {
+    this.close('The transport closed.', false, false);
+  }
+
+  private handshake(record: string): void {
+    parseHandshake(record);
+    clearTimeout(this.handshakeTimer);
+    this.transport?.write(HANDSHAKE_OK_MESSAGE);
+    this.state = 'connected';
+    this.keepAliveTimer = setInterval(() => {
+      if (!this.wroteSinceLastKeepAlive) this.transport?.write(PING_MESSAGE);
+      this.wroteSinceLastKeepAlive = false;
+    }, this.timings.keepAliveIntervalMs);
+    this.keepAliveTimer.unref();
+    this.events.onConnected(this);
+  }
+
+  private dispatch(record: string): void {
+    const message = parseHubMessage(record);
+    switch (message.type) {
+      case MessageType.Ping:
+        return;
+      case MessageType.Close:
+        this.close(undefined, false, false);
+        return;
+      case MessageType.Invocation:
+      case MessageType.StreamInvocation: {
+        const reason = this.policy.onInvocation(
+          { connectionId: this.id, hub: this.hub, userId: this.userId },
+          message,
+        );
+        if (reason !== undefined) this.close(reason, false);
+        return;
+      }
+      case MessageType.StreamItem:
+      case MessageType.Completion:
+      case MessageType.CancelInvocation:
+        this.close(
+          `Message type ${message.type} is not supported: the server never invokes or streams to clients in serverless mode.`,
+          false,
+        );
+        return;
+      case MessageType.Ack:
+      case MessageType.Sequence:
+        this.close(
+          `Message type ${message.type} requires stateful reconnect, which is not enabled.`,
+          false,
+        );
+        return;
+      default:
+        throw new ProtocolError(`Unknown message type ${message.type}.`);
+    }
+  }
+}

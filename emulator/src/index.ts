@@ -1,0 +1,86 @@
+import type { AddressInfo } from 'node:net';
+import { ClientEndpoints } from './client/client-endpoints.js';
+import { rejectInServerlessMode } from './connection/client-invocations.js';
+import { ConnectionStore } from './connection/connection-store.js';
+import type { EmulatorContext } from './context.js';
+import { createFront } from './http/front.js';
+import { HubLifetimeManager } from './lifetime/hub-lifetime-manager.js';
+import { type EmulatorOptions, resolveOptions } from './options.js';
+
+export type { EmulatorOptions } from './options.js';
+export { DEFAULT_ACCESS_KEY } from './options.js';
+
+export interface RunningEmulator {
+  port: number;
+  /** e.g. 'http://localhost:8888' */
+  endpoint: string;
+  /** 'Endpoint=http://localhost;Port=<port>;AccessKey=<key>;Version=1.0;' */
+  connectionString: string;
+  /** Connections that completed the handshake (for tests and benchmarks). */
+  connectionCount(): number;
+  /** Closes every client with a Close message allowing reconnect, then the server. */
+  close(): Promise<void>;
+}
+
+const SHUTDOWN_REASON = 'The SignalR emulator is shutting down.';
+/** How long close() lets sockets finish their close handshake before cutting them. */
+const SHUTDOWN_GRACE_MS = 500;
+
+/** Starts an emulator; resolves once it listens. */
+export async function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator> {
+  const resolved = resolveOptions(options);
+  let port = resolved.port;
+  const context: EmulatorContext = {
+    options: resolved,
+    lifetime: new HubLifetimeManager(),
+    connections: new ConnectionStore(),
+    policy: rejectInServerlessMode,
+    port: () => port,
+  };
+  const client = new ClientEndpoints(context);
+  const server = createFront(context, client);
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(resolved.port, resolved.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const endpoint = `http://localhost:${port}`;
+  resolved.log(`SignalR emulator listening on http://${resolved.host}:${port}`);
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      for (const connection of context.connections.all()) connection.close(SHUTDOWN_REASON, true);
+      client.close();
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.race([
+        serverClosed,
+        new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
+      ]);
+      // Upgraded and streaming sockets are not idle: cut what is left after the grace period.
+      for (const socket of sockets) socket.destroy();
+      server.closeAllConnections();
+      await serverClosed;
+      resolved.log('SignalR emulator stopped');
+    })();
+    return closing;
+  };
+
+  return {
+    port,
+    endpoint,
+    connectionString: `Endpoint=http://localhost;Port=${port};AccessKey=${resolved.accessKey};Version=1.0;`,
+    connectionCount: () => context.lifetime.connectionCount(),
+    close,
+  };
+}

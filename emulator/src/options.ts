@@ -1,0 +1,42 @@
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  accessKey?: string;
+  maxMessageSize?: number;
+  keepAliveIntervalMs?: number;
+  clientTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_ACCESS_KEY = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH';
+export const DEFAULT_PORT = 8888;
+/** The data-plane REST API accepts bodies up to 1 MB, like the service. */
+export const REST_BODY_LIMIT = 1024 * 1024;
+
+export type ResolvedOptions = Required<EmulatorOptions>;
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${name} must be a positive number`);
+  return value;
+}
+
+export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
+  const port = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError('port must be 0-65535');
+  const accessKey = options.accessKey ?? DEFAULT_ACCESS_KEY;
+  if (accessKey === '') throw new RangeError('accessKey must not be empty');
+  return {
+    port,
+    host: options.host ?? '127.0.0.1',
+    accessKey,
+    maxMessageSize: positive('maxMessageSize', options.maxMessageSize, 1024 * 1024),
+    keepAliveIntervalMs: positive('keepAliveIntervalMs', options.keepAliveIntervalMs, 15_000),
+    clientTimeoutMs: positive('clientTimeoutMs', options.clientTimeoutMs, 30_000),
+    handshakeTimeoutMs: positive('handshakeTimeoutMs', options.handshakeTimeoutMs, 15_000),
+    log: options.log ?? (() => undefined),
+  };
+}

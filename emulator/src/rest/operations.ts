@@ -1,0 +1,143 @@
+import type { IncomingMessage } from 'node:http';
+import type { HubLifetimeManager } from '../lifetime/hub-lifetime-manager.js';
+import { checkName } from '../names.js';
+import { closeReason, excludedIds, readInvocation, ttlSeconds } from './payload.js';
+
+export interface RestRequest {
+  request: IncomingMessage;
+  url: URL;
+  hub: string;
+  params: Record<string, string>;
+  lifetime: HubLifetimeManager;
+}
+
+export interface RestResult {
+  status: number;
+  /** For 404s: the service's `x-ms-error-code`. */
+  errorCode?: string;
+  message?: string;
+}
+
+const accepted: RestResult = { status: 202 };
+const ok: RestResult = { status: 200 };
+const noContent: RestResult = { status: 204 };
+
+const user = (r: RestRequest) => checkName('user id', r.params.user ?? '');
+const group = (r: RestRequest) => checkName('group name', r.params.group ?? '');
+const connection = (r: RestRequest) => checkName('connection id', r.params.connection ?? '');
+
+function notFound(errorCode: string, message: string): RestResult {
+  return { status: 404, errorCode, message };
+}
+
+const connectionMissing = (id: string) =>
+  notFound('Warning.Connection.NotExisted', `Connection '${id}' does not exist.`);
+
+/** Each data-plane operation: a small function over the lifetime manager. */
+export const operations = {
+  async broadcast(r: RestRequest): Promise<RestResult> {
+    const message = await readInvocation(r.request);
+    r.lifetime.sendAll(r.hub, message, excludedIds(r.url));
+    return accepted;
+  },
+
+  async sendToUser(r: RestRequest): Promise<RestResult> {
+    const id = user(r);
+    const message = await readInvocation(r.request);
+    r.lifetime.sendUser(r.hub, id, message);
+    return accepted;
+  },
+
+  async sendToConnection(r: RestRequest): Promise<RestResult> {
+    const id = connection(r);
+    const message = await readInvocation(r.request);
+    r.lifetime.sendConnection(r.hub, id, message);
+    return accepted;
+  },
+
+  async sendToGroup(r: RestRequest): Promise<RestResult> {
+    const name = group(r);
+    const message = await readInvocation(r.request);
+    r.lifetime.sendGroup(r.hub, name, message, excludedIds(r.url));
+    return accepted;
+  },
+
+  addConnectionToGroup(r: RestRequest): RestResult {
+    const id = connection(r);
+    return r.lifetime.addConnectionToGroup(r.hub, group(r), id) ? ok : connectionMissing(id);
+  },
+
+  removeConnectionFromGroup(r: RestRequest): RestResult {
+    const id = connection(r);
+    return r.lifetime.removeConnectionFromGroup(r.hub, group(r), id) ? ok : connectionMissing(id);
+  },
+
+  removeConnectionFromAllGroups(r: RestRequest): RestResult {
+    r.lifetime.removeConnectionFromAllGroups(r.hub, connection(r));
+    return ok;
+  },
+
+  addUserToGroup(r: RestRequest): RestResult {
+    r.lifetime.addUserToGroup(r.hub, group(r), user(r), ttlSeconds(r.url));
+    return ok;
+  },
+
+  removeUserFromGroup(r: RestRequest): RestResult {
+    r.lifetime.removeUserFromGroup(r.hub, group(r), user(r));
+    return noContent;
+  },
+
+  removeUserFromAllGroups(r: RestRequest): RestResult {
+    r.lifetime.removeUserFromAllGroups(r.hub, user(r));
+    return noContent;
+  },
+
+  connectionExists(r: RestRequest): RestResult {
+    const id = connection(r);
+    return r.lifetime.connection(r.hub, id) ? ok : connectionMissing(id);
+  },
+
+  userExists(r: RestRequest): RestResult {
+    const id = user(r);
+    return r.lifetime.userExists(r.hub, id)
+      ? ok
+      : notFound('Warning.User.NotExisted', `User '${id}' has no connection.`);
+  },
+
+  groupExists(r: RestRequest): RestResult {
+    const name = group(r);
+    return r.lifetime.groupExists(r.hub, name)
+      ? ok
+      : notFound('Warning.Group.NotExisted', `Group '${name}' has no connection.`);
+  },
+
+  userInGroup(r: RestRequest): RestResult {
+    const id = user(r);
+    const name = group(r);
+    return r.lifetime.userInGroup(r.hub, name, id)
+      ? ok
+      : notFound('Info.User.NotInGroup', `User '${id}' is not in group '${name}'.`);
+  },
+
+  closeConnection(r: RestRequest): RestResult {
+    r.lifetime.closeConnection(r.hub, connection(r), closeReason(r.url));
+    return ok;
+  },
+
+  closeAll(r: RestRequest): RestResult {
+    r.lifetime.closeAll(r.hub, excludedIds(r.url), closeReason(r.url));
+    return noContent;
+  },
+
+  closeGroup(r: RestRequest): RestResult {
+    r.lifetime.closeGroup(r.hub, group(r), excludedIds(r.url), closeReason(r.url));
+    return noContent;
+  },
+
+  closeUser(r: RestRequest): RestResult {
+    r.lifetime.closeUser(r.hub, user(r), excludedIds(r.url), closeReason(r.url));
+    return noContent;
+  },
+} satisfies Record<string, (r: RestRequest) => RestResult | Promise<RestResult>>;
+
+export type OperationName = keyof typeof operations;

@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TokenError, authorizeRest } from '../auth/access.js';
+import { unauthorized } from '../client/client-endpoints.js';
+import type { EmulatorContext } from '../context.js';
+import { HttpError, sendEmpty } from '../http/respond.js';
+import { checkHubName } from '../names.js';
+import { operations } from './operations.js';
+import { matchRoute } from './routes.js';
+
+function decodeSegments(pathname: string): string[] {
+  try {
+    return pathname
+      .split('/')
+      .slice(1)
+      .map((segment) => decodeURIComponent(segment));
+  } catch {
+    throw new HttpError(400, 'The request path is not valid percent-encoding.');
+  }
+}
+
+/** The data-plane REST API under `/api/`: routing, bearer auth, then one operation. */
+export async function handleRest(
+  context: EmulatorContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const method = request.method ?? 'GET';
+  const segments = decodeSegments(url.pathname.replace(/\/$/, ''));
+  if (segments.length === 2 && segments[1]?.toLowerCase() === 'health') {
+    if (method !== 'HEAD' && method !== 'GET')
+      throw new HttpError(405, 'Health accepts HEAD and GET.', { Allow: 'HEAD, GET' });
+    sendEmpty(response, 200);
+    return;
+  }
+  const match = matchRoute(method, segments);
+  if (match.kind === 'not-found')
+    throw new HttpError(404, `No REST API operation at ${url.pathname}.`);
+  if (match.kind === 'method-not-allowed') {
+    throw new HttpError(405, `Method ${method} is not allowed at ${url.pathname}.`, {
+      Allow: match.allow.join(', '),
+    });
+  }
+  try {
+    authorizeRest(request, url, context.options.accessKey, context.port());
+  } catch (error) {
+    if (error instanceof TokenError) throw unauthorized(error);
+    throw error;
+  }
+  const hub = checkHubName(match.params.hub);
+  const result = await operations[match.operation]({
+    request,
+    url,
+    hub,
+    params: match.params,
+    lifetime: context.lifetime,
+  });
+  if (result.status === 404) {
+    throw new HttpError(404, result.message ?? 'Not found.', {
+      'x-ms-error-code': result.errorCode ?? 'Warning.NotFound',
+    });
+  }
+  sendEmpty(response, result.status);
+}

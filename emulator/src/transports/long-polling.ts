@@ -1,0 +1,83 @@
+import type { ServerResponse } from 'node:http';
+import type { OutgoingMessage } from '../protocol/outgoing.js';
+import type { Transport } from './transport.js';
+
+/** Longest a poll is held open; below the client's own 100 s poll timeout. */
+const POLL_TIMEOUT_MS = 90_000;
+
+/**
+ * Long polling: messages queue until the client's next GET poll takes them all; a poll with
+ * nothing to take waits. After the end, queued messages (the Close) are still delivered, then
+ * polls get 204, which tells the client the server ended the connection.
+ */
+export class LongPollingTransport implements Transport {
+  readonly kind = 'LongPolling' as const;
+  private readonly queue: string[] = [];
+  private pendingPoll: { response: ServerResponse; timer: NodeJS.Timeout } | undefined;
+  private ended = false;
+  private firstPoll = true;
+
+  write(message: OutgoingMessage): void {
+    if (this.ended) return;
+    this.queue.push(message.text);
+    this.flush();
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.flush();
+  }
+
+  /** Answers or parks a GET poll. Returns false when another poll is already waiting. */
+  poll(response: ServerResponse): boolean {
+    if (this.pendingPoll) return false;
+    if (this.firstPoll && !this.ended) {
+      // The client's first poll only confirms the transport works: answer it at once.
+      this.firstPoll = false;
+      respond(response, 200, '');
+      return true;
+    }
+    this.firstPoll = false;
+    const timer = setTimeout(() => this.complete(200, ''), POLL_TIMEOUT_MS);
+    timer.unref();
+    this.pendingPoll = { response, timer };
+    response.on('close', () => {
+      if (this.pendingPoll?.response === response) {
+        clearTimeout(timer);
+        this.pendingPoll = undefined;
+      }
+    });
+    this.flush();
+    return true;
+  }
+
+  private flush(): void {
+    if (!this.pendingPoll) return;
+    if (this.queue.length > 0) {
+      const body = this.queue.join('');
+      this.queue.length = 0;
+      this.complete(200, body);
+    } else if (this.ended) {
+      this.complete(204, '');
+    }
+  }
+
+  private complete(status: number, body: string): void {
+    const poll = this.pendingPoll;
+    if (!poll) return;
+    this.pendingPoll = undefined;
+    clearTimeout(poll.timer);
+    respond(poll.response, status, body);
+  }
+}
+
+function respond(response: ServerResponse, status: number, body: string): void {
+  if (response.writableEnded || response.destroyed) return;
+  response.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-cache',
+  });
+  response.end(status === 204 ? undefined : body);
+}

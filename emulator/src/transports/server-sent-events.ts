@@ -1,0 +1,43 @@
+import type { ServerResponse } from 'node:http';
+import type { HubConnection } from '../connection/hub-connection.js';
+import type { OutgoingMessage } from '../protocol/outgoing.js';
+import type { Transport } from './transport.js';
+
+/**
+ * Server-Sent Events: server-to-client messages as `data:` events on a long-lived GET response;
+ * the client sends with POST requests, which the client endpoint feeds to the connection.
+ */
+export class ServerSentEventsTransport implements Transport {
+  readonly kind = 'ServerSentEvents' as const;
+  private ended = false;
+
+  constructor(private readonly response: ServerResponse) {}
+
+  static bind(response: ServerResponse, connection: HubConnection): ServerSentEventsTransport {
+    const transport = new ServerSentEventsTransport(response);
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      'X-Accel-Buffering': 'no',
+    });
+    // A comment line makes the headers and the stream start reach the client at once.
+    response.write(':\r\n\r\n');
+    connection.attach(transport);
+    response.on('close', () => connection.transportClosed());
+    return transport;
+  }
+
+  write(message: OutgoingMessage): void {
+    if (this.ended || this.response.writableEnded) return;
+    // Hub messages never contain raw line breaks (JSON escapes them), but an SSE event must
+    // not either, so split defensively.
+    const lines = message.text.split(/\r?\n/);
+    this.response.write(lines.map((line) => `data: ${line}\r\n`).join('') + '\r\n');
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.response.end();
+  }
+}

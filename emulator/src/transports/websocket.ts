@@ -1,0 +1,51 @@
+import type { WebSocket } from 'ws';
+import type { HubConnection } from '../connection/hub-connection.js';
+import type { OutgoingMessage } from '../protocol/outgoing.js';
+import type { Transport } from './transport.js';
+
+const CLOSE_GRACE_MS = 1000;
+
+/** WebSockets: each text or binary message is fed to the connection as UTF-8 text. */
+export class WebSocketTransport implements Transport {
+  readonly kind = 'WebSockets' as const;
+  private ended = false;
+
+  constructor(private readonly socket: WebSocket) {}
+
+  /** Wires the socket to the connection and attaches this transport to it. */
+  static bind(socket: WebSocket, connection: HubConnection): WebSocketTransport {
+    const transport = new WebSocketTransport(socket);
+    connection.attach(transport);
+    socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      connection.receive(toText(data));
+    });
+    socket.on('close', () => connection.transportClosed());
+    // 'error' is always followed by 'close'; without a listener it would crash the process.
+    socket.on('error', () => undefined);
+    return transport;
+  }
+
+  write(message: OutgoingMessage): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    // The same Buffer goes to every socket of a fan-out: no per-socket encoding.
+    this.socket.send(message.buffer, { binary: false });
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (
+      this.socket.readyState === this.socket.OPEN ||
+      this.socket.readyState === this.socket.CONNECTING
+    ) {
+      this.socket.close(1000);
+      setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+    }
+  }
+}
+
+function toText(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
