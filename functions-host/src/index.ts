@@ -104,10 +104,12 @@ export async function startFunctionsHost(
   baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   let watcher: AppWatcher | undefined;
-  const close = async (): Promise<void> => {
-    await watcher?.close();
-    await Promise.all([closeServer(server), runner.close()]);
-  };
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await watcher?.close();
+      await Promise.all([closeServer(server), runner.close()]);
+    })());
 
   try {
     if (options.build && needsBuild(config)) {

@@ -90,7 +90,8 @@ function constraint(spec: string): (value: string) => boolean {
     case 'regex': {
       let pattern: RegExp;
       try {
-        pattern = new RegExp(args, 'i');
+        // Templates escape braces inside a regex by doubling them.
+        pattern = new RegExp(args.replace(/\{\{/g, '{').replace(/\}\}/g, '}'), 'i');
       } catch (error) {
         throw new RouteTemplateError(
           `invalid regex constraint "${args}": ${(error as Error).message}`,
@@ -230,7 +231,7 @@ export function compileRouteTemplate(template: string): CompiledRoute {
           );
         }
         parameters.push(part.parameter);
-        segmentSource += '([^/]+?)';
+        segmentSource += '([^/]+)';
       }
     }
     source += `/${segmentSource}`;
