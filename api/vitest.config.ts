@@ -5,6 +5,8 @@ export default defineProject({
     name: 'api',
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

@@ -1,0 +1,82 @@
+// The local stack the way a person runs it: the SignalR emulator, the local Functions host
+// serving this app, and official @microsoft/signalr clients signed in through the SWA header.
+import { fileURLToPath } from 'node:url';
+import { startFunctionsHost, type RunningFunctionsHost } from 'functions-host';
+import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
+import { startEmulator, type RunningEmulator } from 'signalr-emulator';
+import { Inbox } from '../support/inbox.js';
+import { principalHeader, type TestUser } from '../support/requests.js';
+
+export const API_DIR = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface Stack {
+  emulator: RunningEmulator;
+  host: RunningFunctionsHost;
+  /** Every line the host logged (one per invocation). */
+  hostLog: string[];
+  close(): Promise<void>;
+}
+
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const emulator = await startEmulator({ port: 0 });
+  const hostLog: string[] = [];
+  const host = await startFunctionsHost({
+    appDir: API_DIR,
+    port: 0,
+    env: { AzureSignalRConnectionString: emulator.connectionString, ...env },
+    log: (line) => hostLog.push(line),
+  });
+  const stack: Stack = {
+    emulator,
+    host,
+    hostLog,
+    close: async () => {
+      await host.close();
+      await stack.emulator.close();
+    },
+  };
+  return stack;
+}
+
+/** A signed-in person's app: negotiates through `<host>/api`, as the React app does. */
+export async function connectPerson(
+  host: RunningFunctionsHost,
+  user: TestUser,
+  retryDelayMs = 200,
+): Promise<Inbox> {
+  const connection = new HubConnectionBuilder()
+    .withUrl(`${host.url}/api`, { headers: { 'x-ms-client-principal': principalHeader(user) } })
+    .withAutomaticReconnect({
+      nextRetryDelayInMilliseconds: (context) =>
+        context.previousRetryCount < 100 ? retryDelayMs : null,
+    })
+    .configureLogging(LogLevel.None)
+    .build();
+  const inbox = new Inbox(connection);
+  await connection.start();
+  return inbox;
+}
+
+/** POST /api/messages as `user` (or anonymously), returning status and JSON body. */
+export async function postMessage(
+  host: RunningFunctionsHost,
+  user: TestUser | undefined,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const response = await fetch(`${host.url}/api/messages`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(user ? { 'x-ms-client-principal': principalHeader(user) } : {}),
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text ? JSON.parse(text) : null,
+    headers: response.headers,
+  };
+}
