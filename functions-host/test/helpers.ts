@@ -3,7 +3,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFunctionsHost, type FunctionsHostOptions, type RunningFunctionsHost } from '../src/index.js';
+import {
+  startFunctionsHost,
+  type FunctionsHostOptions,
+  type RunningFunctionsHost,
+} from '../src/index.js';
 
 export const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -23,7 +27,12 @@ export async function startTestHost(
   options: Partial<FunctionsHostOptions> = {},
 ): Promise<TestHost> {
   const logs: string[] = [];
-  const host = await startFunctionsHost({ appDir, port: 0, log: (line) => logs.push(line), ...options });
+  const host = await startFunctionsHost({
+    appDir,
+    port: 0,
+    log: (line) => logs.push(line),
+    ...options,
+  });
   running.add(host);
   return Object.assign(host, { logs });
 }
@@ -43,7 +52,9 @@ export function copyFixture(name: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), `functions-host-${name}-`));
   tempDirs.push(dir);
   cpSync(fixture(name), dir, { recursive: true });
-  const library = path.dirname(createRequire(import.meta.url).resolve('@azure/functions/package.json'));
+  const library = path.dirname(
+    createRequire(import.meta.url).resolve('@azure/functions/package.json'),
+  );
   mkdirSync(path.join(dir, 'node_modules', '@azure'), { recursive: true });
   symlinkSync(library, path.join(dir, 'node_modules', '@azure', 'functions'), 'dir');
   return dir;
@@ -71,6 +82,11 @@ export async function waitFor<T>(
 /** x-ms-client-principal as Static Web Apps sends it. */
 export function principalHeader(userId: string, userDetails: string): string {
   return Buffer.from(
-    JSON.stringify({ identityProvider: 'github', userId, userDetails, userRoles: ['anonymous', 'authenticated'] }),
+    JSON.stringify({
+      identityProvider: 'github',
+      userId,
+      userDetails,
+      userRoles: ['anonymous', 'authenticated'],
+    }),
   ).toString('base64');
 }

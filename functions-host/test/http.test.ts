@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAllHosts, fixture, principalHeader, startTestHost, type TestHost } from './helpers.js';
+import {
+  closeAllHosts,
+  fixture,
+  principalHeader,
+  startTestHost,
+  type TestHost,
+} from './helpers.js';
 
 interface Echo {
   functionName: string;
@@ -11,7 +17,13 @@ interface Echo {
   header: string | null;
   contentType: string | null;
   text: string;
-  user: { type: string; id: string; username: string; identityProvider: string; claimsPrincipalData: unknown } | null;
+  user: {
+    type: string;
+    id: string;
+    username: string;
+    identityProvider: string;
+    claimsPrincipalData: unknown;
+  } | null;
 }
 
 let host: TestHost;
@@ -50,9 +62,17 @@ describe('registration and routing', () => {
   it('routes parameters, optional parameters, constraints and catch-alls', async () => {
     expect((await echo('/api/echo/5')).params).toEqual({ id: '5' });
     expect((await echo('/api/echo')).params).toEqual({});
-    expect(await echo('/api/items/12')).toMatchObject({ functionName: 'itemById', params: { id: '12' } });
-    expect(await echo('/api/items/twelve')).toMatchObject({ functionName: 'itemByName', params: { name: 'twelve' } });
-    expect(await echo('/api/files/a/b%20c/d.txt')).toMatchObject({ params: { path: 'a/b c/d.txt' } });
+    expect(await echo('/api/items/12')).toMatchObject({
+      functionName: 'itemById',
+      params: { id: '12' },
+    });
+    expect(await echo('/api/items/twelve')).toMatchObject({
+      functionName: 'itemByName',
+      params: { name: 'twelve' },
+    });
+    expect(await echo('/api/files/a/b%20c/d.txt')).toMatchObject({
+      params: { path: 'a/b c/d.txt' },
+    });
     expect(await echo('/API/Echo/x')).toMatchObject({ functionName: 'echo', params: { id: 'x' } });
   });
 
@@ -83,10 +103,13 @@ describe('registration and routing', () => {
     const anonymous = await fetch(`${host.url}/api/secret`);
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error: 'Unauthorized' });
-    expect((await fetch(`${host.url}/api/secret`, { headers: { 'x-functions-key': 'wrong' } })).status).toBe(401);
-    expect((await echo('/api/secret', { headers: { 'x-functions-key': 'local-test-key' } })).functionName).toBe(
-      'secret',
-    );
+    expect(
+      (await fetch(`${host.url}/api/secret`, { headers: { 'x-functions-key': 'wrong' } })).status,
+    ).toBe(401);
+    expect(
+      (await echo('/api/secret', { headers: { 'x-functions-key': 'local-test-key' } }))
+        .functionName,
+    ).toBe('secret');
     expect((await echo('/api/secret?code=local-test-key')).functionName).toBe('secret');
     expect(host.logs.join('\n')).not.toContain('local-test-key');
   });
@@ -131,8 +154,15 @@ describe('request objects', () => {
   });
 
   it('exposes the Static Web Apps principal as request.user', async () => {
-    const body = await echo('/api/echo', { headers: { 'x-ms-client-principal': principalHeader('u-1', 'alice') } });
-    expect(body.user).toMatchObject({ type: 'StaticWebApps', id: 'u-1', username: 'alice', identityProvider: 'github' });
+    const body = await echo('/api/echo', {
+      headers: { 'x-ms-client-principal': principalHeader('u-1', 'alice') },
+    });
+    expect(body.user).toMatchObject({
+      type: 'StaticWebApps',
+      id: 'u-1',
+      username: 'alice',
+      identityProvider: 'github',
+    });
   });
 });
 
@@ -159,7 +189,9 @@ describe('responses', () => {
   });
 
   it('streams Node and web stream bodies', async () => {
-    expect(await (await fetch(`${host.url}/api/responses/node-stream`)).text()).toBe('one two three');
+    expect(await (await fetch(`${host.url}/api/responses/node-stream`)).text()).toBe(
+      'one two three',
+    );
     expect(await (await fetch(`${host.url}/api/responses/web-stream`)).text()).toBe('web stream');
   });
 
@@ -232,8 +264,10 @@ describe('host endpoints and logging', () => {
     await fetch(`${host.url}/api/logs`);
     expect(host.logs).toContainEqual('[logs] a log line from logs');
     expect(host.logs).toContainEqual('[logs warning] a warning');
-    expect(host.logs.some((line) => /^Executed 'logs' GET \/api\/logs -> 200 in \d+(\.\d+)? ms$/.test(line))).toBe(
-      true,
-    );
+    expect(
+      host.logs.some((line) =>
+        /^Executed 'logs' GET \/api\/logs -> 200 in \d+(\.\d+)? ms$/.test(line),
+      ),
+    ).toBe(true);
   });
 });
