@@ -30,6 +30,13 @@ interface BadCase {
   rule: string;
 }
 
+const CODE_FOR_STATUS: Record<number, string> = {
+  400: 'invalid_body',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'invalid_request',
+};
+
 const asJson = (value: unknown) => JSON.stringify(value);
 
 const badBodies: BadCase[] = [
@@ -287,7 +294,11 @@ describe('POST /api/messages rejects bad bodies', () => {
       makeContext(),
     );
     expect(response.status).toBe(bad.status);
-    expect(errorOf(response)).toMatchObject({ field: bad.field, rule: bad.rule });
+    expect(errorOf(response)).toMatchObject({
+      code: CODE_FOR_STATUS[bad.status],
+      field: bad.field,
+      rule: bad.rule,
+    });
     expect(typeof (response.jsonBody as { error: { message: unknown } }).error.message).toBe(
       'string',
     );

@@ -51,8 +51,9 @@ function outcomeResponse(outcome: SendOutcome): HttpResponseInit {
     case 'invalid': {
       // The validator reports every problem; the response names the first, which is enough to fix.
       const problem = outcome.problems[0] as ValidationProblem;
-      const status = problem.field === 'body' ? 400 : 422;
-      return errorResponse(status, 'invalid_request', describeProblem(problem), problem);
+      return problem.field === 'body'
+        ? errorResponse(400, 'invalid_body', describeProblem(problem), problem)
+        : errorResponse(422, 'invalid_request', describeProblem(problem), problem);
     }
   }
 }
