@@ -1,0 +1,148 @@
+import * as signalR from '@microsoft/signalr';
+import { describe, expect, it } from 'vitest';
+import { clientToken, connect, emulator, message, negotiateApp, rest } from './helpers.js';
+import { RS, openRaw } from './raw-client.js';
+
+/** Small seeded PRNG (mulberry32) so a failing run can be replayed with its seed. */
+function random(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (max: number) => Math.floor(next() * max);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+  return { next, int, pick };
+}
+
+const VALID = [
+  `{"protocol":"json","version":1}${RS}`,
+  `{"type":6}${RS}`,
+  `{"type":1,"target":"send","arguments":["x"]}${RS}`,
+  `{"type":7}${RS}`,
+  `{"type":3,"invocationId":"1","result":1}${RS}`,
+  `{"type":5,"invocationId":"1"}${RS}`,
+  `{"type":8,"sequenceId":1}${RS}`,
+];
+
+function fuzzFrame(rng: ReturnType<typeof random>): string | Buffer {
+  switch (rng.int(8)) {
+    case 0: // random bytes, as a binary frame
+      return Buffer.from(Array.from({ length: rng.int(200) }, () => rng.int(256)));
+    case 1: // random printable text with separators
+      return Array.from({ length: rng.int(120) }, () =>
+        rng.next() < 0.1 ? RS : String.fromCharCode(32 + rng.int(95)),
+      ).join('');
+    case 2: {
+      // a valid message with bytes flipped
+      const chars = [...rng.pick(VALID)];
+      for (let i = 0; i < 1 + rng.int(4); i++)
+        chars[rng.int(chars.length)] = String.fromCharCode(rng.int(128));
+      return chars.join('');
+    }
+    case 3: // a truncated valid message
+      return rng.pick(VALID).slice(0, rng.int(30));
+    case 4: // deep nesting and odd values
+      return rng.pick([
+        '['.repeat(5000) + RS,
+        `{"type":${'9'.repeat(400)}}${RS}`,
+        `{"type":1e400}${RS}`,
+        `{"type":-1}${RS}`,
+        `{"type":null}${RS}`,
+        `{"type":"6"}${RS}`,
+        `\u0000\u0000${RS}`,
+        `\ud800${RS}`,
+        `{"__proto__":{"type":6},"type":2}${RS}`,
+      ]);
+    case 5: // a message well past the cap
+      return `{"type":6,"x":"${'y'.repeat(5000)}"}${RS}`;
+    default: // a valid message (keeps some connections past the handshake)
+      return rng.pick(VALID.slice(1, 3));
+  }
+}
+
+describe('robustness', () => {
+  it('survives thousands of random and mutated frames; a healthy client still works', async () => {
+    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
+    const rng = random(seed);
+    const running = await emulator({ maxMessageSize: 4096 });
+    const app = await negotiateApp(running);
+    const healthy = await connect(app, signalR.HttpTransportType.WebSockets, 'healthy');
+
+    const FRAMES = 3000;
+    const WORKERS = 8;
+    let sent = 0;
+    const worker = async () => {
+      while (sent < FRAMES) {
+        const raw = await openRaw(running, `fuzz-${rng.int(5)}`);
+        if (rng.next() < 0.7) raw.socket.send(VALID[0] as string);
+        const burst = 1 + rng.int(60);
+        for (let i = 0; i < burst && raw.socket.readyState === raw.socket.OPEN; i++) {
+          raw.socket.send(fuzzFrame(rng));
+          sent++;
+        }
+        if (rng.next() < 0.5)
+          raw.socket.terminate(); // an abrupt disconnect
+        else raw.socket.close();
+        await raw.closed;
+      }
+    };
+    await Promise.all(Array.from({ length: WORKERS }, worker));
+    expect(sent, `seed ${seed}`).toBeGreaterThanOrEqual(FRAMES);
+
+    // Only the healthy client is left, and it still receives.
+    const deadline = Date.now() + 5000;
+    while (running.connectionCount() !== 1 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(running.connectionCount(), `seed ${seed}`).toBe(1);
+    await rest(running, 'POST', '/api/hubs/chat/:send?api-version=2022-06-01', {
+      body: message('newMessage', 'still-here'),
+    });
+    await healthy.inbox.waitFor('still-here');
+    const later = await connect(app, signalR.HttpTransportType.LongPolling, 'later');
+    await rest(running, 'POST', '/api/hubs/chat/users/later/:send?api-version=2022-06-01', {
+      body: message('newMessage', 'hi'),
+    });
+    await later.inbox.waitFor('hi');
+  });
+
+  it('answers malformed HTTP requests with 4xx, never 5xx', async () => {
+    const rng = random(Number(process.env.FUZZ_SEED ?? 7));
+    const running = await emulator();
+    const paths = [
+      '/client/negotiate?hub=chat',
+      '/client/?hub=chat&id=x',
+      '/client/?hub=',
+      '/client/negotiate',
+      '/api/hubs/chat/:send',
+      '/api/hubs//users//:send',
+      '/api/hubs/chat/groups/%ZZ',
+      '/api/v1/hubs/chat',
+      '/api/health',
+      '/%%%',
+      '/api/hubs/chat/connections/x/groups/y',
+    ];
+    const methods = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'];
+    const tokens = [undefined, 'x.y.z', clientToken('chat', 'u'), 'a'.repeat(5000)];
+    for (let i = 0; i < 300; i++) {
+      const method = rng.pick(methods);
+      const token = rng.pick(tokens);
+      const response = await fetch(`${running.endpoint}${rng.pick(paths)}`, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(rng.next() < 0.3 ? { 'content-type': 'application/json' } : {}),
+        },
+        body:
+          method === 'GET' || method === 'HEAD'
+            ? undefined
+            : rng.pick(['', '{', '{"target":1}', 'null', '\u0000']),
+      });
+      expect(response.status, `${method} ${response.url}`).toBeLessThan(500);
+      await response.arrayBuffer();
+    }
+  });
+});
