@@ -25,7 +25,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --in-flight 4              broadcasts sent but not yet delivered to every client, at most
   --payload-bytes 1024       size of the JSON argument of each broadcast
   --hold-clients 5000        clients of the hold phase (0 skips it)
-  --hold-seconds 5           how long the hold phase keeps them before checking
+  --hold-seconds 10          how long the hold phase keeps them before checking
   --timeout-seconds 60       upper bound for each fan-out
   --out bench/results        where the JSON report goes`;
 
@@ -42,7 +42,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'in-flight': { type: 'string', default: '4' },
       'payload-bytes': { type: 'string', default: '1024' },
       'hold-clients': { type: 'string', default: '5000' },
-      'hold-seconds': { type: 'string', default: '5' },
+      'hold-seconds': { type: 'string', default: '10' },
       'timeout-seconds': { type: 'string', default: '60' },
       out: { type: 'string', default: 'bench/results' },
       help: { type: 'boolean', default: false },
