@@ -114,7 +114,12 @@ export async function startFunctionsHost(
   try {
     if (options.build && needsBuild(config)) {
       log(`Building the app (npm run build in ${config.appDir})`);
-      await runNpmScript(config.appDir, 'build', log);
+      await runNpmScript(config.appDir, 'build', log).catch((error: Error) => {
+        // While watching, a type error must not stop the dev loop: tsc still emits, and the watch
+        // script rebuilds on the next edit.
+        if (!options.watch) throw error;
+        log(`${error.message}; loading what the build produced and watching for changes`);
+      });
     }
     if (options.watch) {
       // While watching, a broken app is logged and the host waits for the fix.
