@@ -1,0 +1,50 @@
+// The storage module's public surface. The functions use getChatStorage(); tests and tools
+// may build an instance with their own settings through createChatStorage().
+import { createChatStorage, type ChatStorage, type ChatStorageOptions } from './chat-storage.js';
+import { readStorageSettings } from './settings.js';
+
+export {
+  createChatStorage,
+  MAX_PEOPLE_PER_CALL,
+  TABLE_NAMES,
+  type ChatStorage,
+  type ChatStorageOptions,
+  type SaveResult,
+  type TimelinePage,
+  type TimelineQuery,
+} from './chat-storage.js';
+export { DEFAULT_LIMIT, MAX_LIMIT } from './cursor.js';
+export type { Person } from './entities.js';
+export {
+  MessageIdConflictError,
+  StorageUnavailableError,
+  StorageValidationError,
+  type StorageFailure,
+  type StorageField,
+} from './errors.js';
+export {
+  readStorageSettings,
+  STORAGE_CONNECTION_SETTING,
+  type StorageSettings,
+} from './settings.js';
+
+let current: { connectionString: string; storage: ChatStorage } | undefined;
+
+/**
+ * The storage for the current app settings, built once per connection string so its clients
+ * (and its "tables exist" memory) live across invocations. Throws ConfigError naming
+ * ChatStorageConnectionString when the setting is missing or malformed.
+ */
+export function getChatStorage(
+  env: Record<string, string | undefined> = process.env,
+  options?: ChatStorageOptions,
+): ChatStorage {
+  const settings = readStorageSettings(env);
+  if (current?.connectionString !== settings.connectionString) {
+    current = {
+      connectionString: settings.connectionString,
+      storage: createChatStorage(settings, options),
+    };
+  }
+  return current.storage;
+}

@@ -1,0 +1,74 @@
+// Partition and row keys of the timeline (see README.md for why they look like this).
+// Every timeline partition holds each message twice, under two row keys that sort in opposite
+// orders, because Table storage only returns rows in ascending key order and the timeline is
+// read both newest-first (latest page, `before`) and oldest-first (`after`, catch-up).
+
+/** A place in the timeline's total order: by time, then by id. */
+export interface Position {
+  /** Milliseconds since the epoch. */
+  ms: number;
+  /** A message id (lower-case UUID), or null for "after every message of this millisecond". */
+  id: string | null;
+}
+
+export const MAX_MS = 9_999_999_999_999; // 13 digits: the year 2286
+const MS_DIGITS = 13;
+
+export const ROOM_PARTITION = 'room';
+export const NEWEST_FIRST_PREFIX = 'd_';
+export const OLDEST_FIRST_PREFIX = 'a_';
+// '`' is the character after '_', so these end each prefix's range of row keys.
+export const NEWEST_FIRST_END = 'd`';
+export const OLDEST_FIRST_END = 'a`';
+
+// UUIDs are fixed-length lower-case hex with dashes at fixed places, so mapping each hex digit
+// to its complement reverses their order; this is why storage insists on canonical UUID ids.
+const HEX = '0123456789abcdef';
+const HEX_INVERTED = 'fedcba9876543210';
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function invertHex(id: string): string {
+  let inverted = '';
+  for (const char of id) {
+    const at = HEX.indexOf(char);
+    inverted += at < 0 ? char : HEX_INVERTED[at];
+  }
+  return inverted;
+}
+
+const pad = (n: number): string => String(n).padStart(MS_DIGITS, '0');
+
+/** Sorts oldest first. `~` is above every UUID character, so a null id ends its millisecond. */
+export function oldestFirstKey(position: Position): string {
+  return `${OLDEST_FIRST_PREFIX}${pad(position.ms)}_${position.id ?? '~'}`;
+}
+
+/** Sorts newest first. The bare `..._` is below every row of its millisecond, i.e. newer. */
+export function newestFirstKey(position: Position): string {
+  const inverted = `${NEWEST_FIRST_PREFIX}${pad(MAX_MS - position.ms)}_`;
+  return position.id === null ? inverted : inverted + invertHex(position.id);
+}
+
+/** Negative when `a` comes before (is older than) `b`. */
+export function comparePositions(a: Position, b: Position): number {
+  if (a.ms !== b.ms) return a.ms - b.ms;
+  if (a.id === b.id) return 0;
+  if (a.id === null) return 1;
+  if (b.id === null) return -1;
+  return a.id < b.id ? -1 : 1;
+}
+
+// User ids are opaque provider strings; base64url keeps any of them clear of the characters
+// keys forbid (/ \ # ?) and of URL escaping trouble in point queries.
+const encodeId = (userId: string): string => Buffer.from(userId, 'utf8').toString('base64url');
+
+/** The partition of one person's private messages (sent and received). */
+export function userPartition(userId: string): string {
+  return `user_${encodeId(userId)}`;
+}
+
+/** The people directory's partition for one person (one row each: point reads only). */
+export function personPartition(userId: string): string {
+  return encodeId(userId);
+}

@@ -1,0 +1,55 @@
+// One table: created on first use (once per process, shared by concurrent callers, retried
+// after a failure) and every call bounded by a timeout, so a stalled storage account turns
+// into StorageUnavailableError instead of a request that hangs until the host kills it.
+import type { TableClient } from '@azure/data-tables';
+import { classifyStorageError, StorageUnavailableError } from './errors.js';
+
+export class StorageTable {
+  private created: Promise<void> | undefined;
+
+  constructor(
+    readonly client: TableClient,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Runs `call` once the table exists; SDK failures come back classified (see errors.ts). */
+  async run<T>(operation: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    await this.ensureCreated();
+    return this.bounded(operation, call);
+  }
+
+  private ensureCreated(): Promise<void> {
+    if (!this.created) {
+      this.created = this.bounded('createTable', (abortSignal) =>
+        this.client.createTable({ abortSignal }),
+      ).catch((error: unknown) => {
+        this.created = undefined; // the next call tries again
+        throw error;
+      });
+    }
+    return this.created;
+  }
+
+  private async bounded<T>(
+    operation: string,
+    call: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    // The abort signal cancels the HTTP request; the race guarantees the deadline even if some
+    // layer ignored the signal.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new StorageUnavailableError('timeout', operation));
+      }, this.timeoutMs);
+    });
+    try {
+      return await Promise.race([call(controller.signal), deadline]);
+    } catch (error) {
+      throw classifyStorageError(error, operation);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
