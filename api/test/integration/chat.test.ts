@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/shared/chat-message.js';
 import type { Inbox } from '../support/inbox.js';
-import { alice, bob, carol } from '../support/requests.js';
+import { alice, bob, carol, principalHeader } from '../support/requests.js';
 import { connectPerson, postMessage, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
@@ -112,5 +112,23 @@ describe('chat through the local host and the emulator', () => {
     expect(deep.status).toBe(400);
     const big = await postMessage(stack.host, alice, { text: 'x'.repeat(20_000) });
     expect(big.status).toBe(413);
+
+    // Chunked, so no Content-Length: the size is checked on the bytes actually read.
+    const chunk = new TextEncoder().encode(JSON.stringify({ text: 'y'.repeat(1000) }));
+    const chunked = await fetch(`${stack.host.url}/api/messages`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-ms-client-principal': principalHeader(alice),
+      },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 30; i += 1) controller.enqueue(chunk);
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
   });
 });
