@@ -133,6 +133,25 @@ describe('REST API', () => {
     expect(bob.inbox.has('v1-alice')).toBe(false);
   });
 
+  it('keeps hubs apart: a send to one hub never reaches another', async () => {
+    const running = await emulator();
+    const chat = await connect(await negotiateApp(running, 'chat'), WS, 'alice');
+    const other = await connect(await negotiateApp(running, 'Other'), WS, 'alice');
+    await rest(running, 'POST', `/api/hubs/chat/:send${API}`, {
+      body: message('newMessage', 'chat-all'),
+    });
+    await rest(running, 'POST', `/api/hubs/chat/users/alice/:send${API}`, {
+      body: message('newMessage', 'chat-alice'),
+    });
+    await rest(running, 'POST', `/api/hubs/other/:send${API}`, {
+      body: message('newMessage', 'marker'),
+    });
+    await other.inbox.waitFor('marker');
+    await chat.inbox.waitFor('chat-alice');
+    expect(other.inbox.messages).toEqual([['marker']]);
+    expect(chat.inbox.has('marker')).toBe(false);
+  });
+
   it('validates requests with a 4xx and a reason', async () => {
     const running = await emulator();
     const send = `/api/hubs/chat/:send${API}`;

@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { TokenError, authorizeClient } from '../auth/access.js';
 import { newConnectionId, newConnectionToken } from '../connection/connection-store.js';
-import { HubConnection } from '../connection/hub-connection.js';
+import { HubConnection, type HubConnectionEvents } from '../connection/hub-connection.js';
+import { connectionLifecycle } from '../connection/lifecycle.js';
 import type { EmulatorContext } from '../context.js';
 import { HttpError, readBody, sendEmpty, sendJson } from '../http/respond.js';
 import { checkHubName } from '../names.js';
@@ -35,8 +36,10 @@ export function unauthorized(error: TokenError): HttpError {
 export class ClientEndpoints {
   private readonly webSockets: WebSocketServer;
   private readonly transportsById = new Map<string, LongPollingTransport>();
+  private readonly lifecycle: HubConnectionEvents;
 
   constructor(private readonly context: EmulatorContext) {
+    this.lifecycle = connectionLifecycle(context);
     this.webSockets = new WebSocketServer({
       noServer: true,
       maxPayload: context.options.maxMessageSize * WS_PAYLOAD_FACTOR,
@@ -135,7 +138,7 @@ export class ClientEndpoints {
     const legacyNegotiate =
       ClientEndpoints.isNegotiatePath(url.pathname) &&
       Number(url.searchParams.get('negotiateVersion') ?? '0') < 1;
-    const { options, lifetime, connections, policy } = this.context;
+    const { options, connections, policy } = this.context;
     const connection = new HubConnection(
       id,
       legacyNegotiate ? id : newConnectionToken(),
@@ -144,17 +147,10 @@ export class ClientEndpoints {
       options,
       policy,
       {
-        onConnected: (opened) => {
-          lifetime.add(opened);
-          options.log(
-            `connected ${opened.id} hub=${opened.hub} user=${opened.userId ?? '-'} transport=${opened.transportKind ?? '-'}`,
-          );
-        },
+        onConnected: (opened) => this.lifecycle.onConnected(opened),
         onClosed: (closed, reason) => {
-          lifetime.remove(closed);
-          connections.release(closed);
           this.transportsById.delete(closed.token);
-          options.log(`closed ${closed.id}${reason ? `: ${reason}` : ''}`);
+          this.lifecycle.onClosed(closed, reason);
         },
       },
     );
@@ -225,7 +221,8 @@ export class ClientEndpoints {
         sendEmpty(response, 204);
         return;
       }
-      transport = new LongPollingTransport();
+      const owner = connection;
+      transport = new LongPollingTransport(() => owner.closeSlowClient());
       connection.attach(transport);
       this.transportsById.set(connection.token, transport);
     }

@@ -135,6 +135,11 @@ export class HubConnection {
     this.events.onClosed(this, error);
   }
 
+  /** The transport holds too much unread data for this client. */
+  closeSlowClient(): void {
+    this.close('The client did not read its messages fast enough.', true);
+  }
+
   /** The wire went away underneath (socket closed, SSE request aborted). */
   transportClosed(): void {
     this.close('The transport closed.', false, false);

@@ -60,13 +60,27 @@ export class HubLifetimeManager {
   private readonly hubs = new Map<string, HubState>();
   private count = 0;
 
-  constructor(private readonly clock: Clock = Date.now) {}
+  constructor(private readonly clock: Clock = Date.now) {
+    this.emptyHub = new HubState(clock);
+  }
+
+  /** An empty, never-filled state answers lookups of hubs nobody uses, so queries allocate nothing. */
+  private readonly emptyHub: HubState;
 
   private hub(name: string): HubState {
+    return this.hubs.get(name.toLowerCase()) ?? this.emptyHub;
+  }
+
+  private hubForWrite(name: string): HubState {
     const key = name.toLowerCase();
     let state = this.hubs.get(key);
     if (!state) this.hubs.set(key, (state = new HubState(this.clock)));
     return state;
+  }
+
+  private dropIfUnused(name: string, hub: HubState): void {
+    if (hub.connections.size === 0 && hub.userGroups.size === 0)
+      this.hubs.delete(name.toLowerCase());
   }
 
   connectionCount(): number {
@@ -78,7 +92,7 @@ export class HubLifetimeManager {
   }
 
   add(connection: HubConnection): void {
-    const hub = this.hub(connection.hub);
+    const hub = this.hubForWrite(connection.hub);
     if (hub.connections.has(connection.id)) return;
     hub.connections.set(connection.id, connection);
     if (connection.userId !== undefined) addTo(hub.userConnections, connection.userId, connection);
@@ -95,6 +109,7 @@ export class HubLifetimeManager {
       if (members.delete(connection) && members.size === 0) hub.connectionGroups.delete(group);
     }
     this.count--;
+    this.dropIfUnused(connection.hub, hub);
   }
 
   // --- sends -------------------------------------------------------------------------------
@@ -160,7 +175,7 @@ export class HubLifetimeManager {
 
   /** A user's membership outlives its connections and applies to connections made later. */
   addUserToGroup(hubName: string, group: string, userId: string, ttlSeconds?: number): void {
-    const hub = this.hub(hubName);
+    const hub = this.hubForWrite(hubName);
     let members = hub.userGroups.get(group);
     if (!members) hub.userGroups.set(group, (members = new Map()));
     members.set(userId, ttlSeconds === undefined ? Infinity : this.clock() + ttlSeconds * 1000);
@@ -171,6 +186,7 @@ export class HubLifetimeManager {
     const members = hub.userGroups.get(group);
     members?.delete(userId);
     if (members?.size === 0) hub.userGroups.delete(group);
+    this.dropIfUnused(hubName, hub);
   }
 
   removeUserFromAllGroups(hubName: string, userId: string): void {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { OutgoingMessage } from '../protocol/outgoing.js';
-import type { Transport } from './transport.js';
+import { MAX_PENDING_BYTES, type OverflowHandler, type Transport } from './transport.js';
 
 /** Longest a poll is held open; below the client's own 100 s poll timeout. */
 const POLL_TIMEOUT_MS = 90_000;
@@ -13,13 +13,24 @@ const POLL_TIMEOUT_MS = 90_000;
 export class LongPollingTransport implements Transport {
   readonly kind = 'LongPolling' as const;
   private readonly queue: string[] = [];
+  private queuedLength = 0;
+  private overflowed = false;
   private pendingPoll: { response: ServerResponse; timer: NodeJS.Timeout } | undefined;
   private ended = false;
   private firstPoll = true;
 
+  constructor(private readonly onOverflow: OverflowHandler) {}
+
   write(message: OutgoingMessage): void {
     if (this.ended) return;
+    // String length bounds the byte size within a factor of three: close enough for a safety cap.
+    if (this.queuedLength > MAX_PENDING_BYTES && !this.overflowed) {
+      this.overflowed = true;
+      this.onOverflow();
+      return;
+    }
     this.queue.push(message.text);
+    this.queuedLength += message.text.length;
     this.flush();
   }
 
@@ -57,6 +68,7 @@ export class LongPollingTransport implements Transport {
     if (this.queue.length > 0) {
       const body = this.queue.join('');
       this.queue.length = 0;
+      this.queuedLength = 0;
       this.complete(200, body);
     } else if (this.ended) {
       this.complete(204, '');

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { HubConnection } from '../connection/hub-connection.js';
 import type { OutgoingMessage } from '../protocol/outgoing.js';
-import type { Transport } from './transport.js';
+import { MAX_PENDING_BYTES, type OverflowHandler, type Transport } from './transport.js';
 
 /**
  * Server-Sent Events: server-to-client messages as `data:` events on a long-lived GET response;
@@ -10,11 +10,15 @@ import type { Transport } from './transport.js';
 export class ServerSentEventsTransport implements Transport {
   readonly kind = 'ServerSentEvents' as const;
   private ended = false;
+  private overflowed = false;
 
-  constructor(private readonly response: ServerResponse) {}
+  constructor(
+    private readonly response: ServerResponse,
+    private readonly onOverflow: OverflowHandler,
+  ) {}
 
   static bind(response: ServerResponse, connection: HubConnection): ServerSentEventsTransport {
-    const transport = new ServerSentEventsTransport(response);
+    const transport = new ServerSentEventsTransport(response, () => connection.closeSlowClient());
     response.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
@@ -29,6 +33,11 @@ export class ServerSentEventsTransport implements Transport {
 
   write(message: OutgoingMessage): void {
     if (this.ended || this.response.writableEnded) return;
+    if (this.response.writableLength > MAX_PENDING_BYTES && !this.overflowed) {
+      this.overflowed = true;
+      this.onOverflow();
+      return;
+    }
     // Hub messages never contain raw line breaks (JSON escapes them), but an SSE event must
     // not either, so split defensively.
     const lines = message.text.split(/\r?\n/);

@@ -9,3 +9,12 @@ export interface Transport {
   /** Flushes what is queued where the wire allows it, then ends the wire. Idempotent. */
   end(): void;
 }
+
+/**
+ * Bytes a transport may hold for a client that does not read. Past this the client is closed
+ * (allowed to reconnect) instead of letting one stalled reader grow the process without bound.
+ */
+export const MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+/** Called by a transport whose client fell too far behind. */
+export type OverflowHandler = () => void;

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { HubConnection } from '../connection/hub-connection.js';
 import type { OutgoingMessage } from '../protocol/outgoing.js';
-import type { Transport } from './transport.js';
+import { MAX_PENDING_BYTES, type OverflowHandler, type Transport } from './transport.js';
 
 const CLOSE_GRACE_MS = 1000;
 
@@ -9,12 +9,16 @@ const CLOSE_GRACE_MS = 1000;
 export class WebSocketTransport implements Transport {
   readonly kind = 'WebSockets' as const;
   private ended = false;
+  private overflowed = false;
 
-  constructor(private readonly socket: WebSocket) {}
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly onOverflow: OverflowHandler,
+  ) {}
 
   /** Wires the socket to the connection and attaches this transport to it. */
   static bind(socket: WebSocket, connection: HubConnection): WebSocketTransport {
-    const transport = new WebSocketTransport(socket);
+    const transport = new WebSocketTransport(socket, () => connection.closeSlowClient());
     connection.attach(transport);
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       connection.receive(toText(data));
@@ -27,6 +31,11 @@ export class WebSocketTransport implements Transport {
 
   write(message: OutgoingMessage): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_PENDING_BYTES && !this.overflowed) {
+      this.overflowed = true;
+      this.onOverflow();
+      return;
+    }
     // The same Buffer goes to every socket of a fan-out: no per-socket encoding.
     this.socket.send(message.buffer, { binary: false });
   }
