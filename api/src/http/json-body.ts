@@ -45,7 +45,13 @@ export async function readJsonBody(request: HttpRequest): Promise<JsonBodyResult
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > MAX_BODY_BYTES) return tooLarge();
 
-  const bytes = await readAtMost(request, MAX_BODY_BYTES);
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await readAtMost(request, MAX_BODY_BYTES);
+  } catch {
+    // The client went away mid-body: its request, its 400.
+    return badBody('incomplete', 'The body could not be read completely.');
+  }
   if (bytes === null) return tooLarge();
 
   let text: string;
