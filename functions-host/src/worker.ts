@@ -117,7 +117,7 @@ async function load(): Promise<void> {
     library = loadAppLibrary();
     if (files.length === 0) throw new Error('package.json "main" matches no files');
     for (const file of files) await import(pathToFileURL(file).href);
-    await runHooks('appStart', { hookData: {}, appHookData, functionAppDirectory: appDir });
+    await runHooks('appStart', { hookData: appHookData, functionAppDirectory: appDir });
   } catch (error) {
     send({
       type: 'load-failed',
@@ -126,6 +126,35 @@ async function load(): Promise<void> {
     return;
   }
   send({ type: 'ready', functions: registered });
+}
+
+// Hooks receive mutable objects; the library's hook contexts write their changes back into them.
+async function runWithInvocationHooks(
+  handler: FunctionCallback,
+  request: unknown,
+  context: unknown,
+): Promise<unknown> {
+  const hookData: Record<string, unknown> = {};
+  const pre = {
+    hookData,
+    invocationContext: context,
+    inputs: [request],
+    functionCallback: handler,
+  };
+  await runHooks('preInvocation', pre);
+  const post: Record<string, unknown> = {
+    hookData,
+    invocationContext: context,
+    inputs: pre.inputs,
+  };
+  try {
+    post.result = await pre.functionCallback(...pre.inputs, context);
+  } catch (error) {
+    post.error = error;
+  }
+  await runHooks('postInvocation', post);
+  if (post.error !== undefined) throw post.error;
+  return post.result;
 }
 
 function logHandler(functionName: string) {
@@ -161,7 +190,7 @@ async function invoke(id: string, functionName: string, init: InvocationRequest)
       logHandler: logHandler(functionName),
       ...(trigger ? { options: { trigger: trigger as AzureFunctions.FunctionTrigger } } : {}),
     });
-    const result = await handler(request, context);
+    const result = await runWithInvocationHooks(handler, request, context);
 
     if (result === undefined || result === null) {
       // The Functions host answers 204 when an HTTP function returns nothing.
@@ -207,7 +236,7 @@ process.on('message', (message: HostToWorker) => {
   if (message.type === 'invoke') {
     void invoke(message.id, message.functionName, message.request);
   } else if (message.type === 'shutdown') {
-    void runHooks('appTerminate', { hookData: {}, appHookData })
+    void runHooks('appTerminate', { hookData: appHookData })
       .catch((error: unknown) =>
         send({ type: 'log', line: `appTerminate hook failed: ${String(error)}` }),
       )

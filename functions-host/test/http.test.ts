@@ -46,6 +46,7 @@ describe('registration and routing', () => {
         'defaultRoute',
         'echo',
         'files',
+        'hooked',
         'itemById',
         'itemByName',
         'jsonBody',
@@ -237,6 +238,18 @@ describe('responses', () => {
     expect(logs).toContain('async boom');
     // The worker survived: the next invocation still works.
     expect((await fetch(`${host.url}/api/responses/init-json`)).status).toBe(200);
+  });
+});
+
+describe('hooks', () => {
+  it('runs appStart, preInvocation and postInvocation hooks around the handler', async () => {
+    const response = await fetch(`${host.url}/api/hooked`);
+    expect(await response.json()).toEqual({
+      handler: true,
+      wrapped: true,
+      before: 'pre',
+      app: 'app start',
+    });
   });
 });
 
