@@ -3,9 +3,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeEnvironment } from './src/environment.js';
 import { parseOptions } from './src/options.js';
-import { AIMS, compareRounds, renderTable, type FanoutRound } from './src/report.js';
-import { fanoutScenario, holdScenario, type HoldScenario } from './src/scenarios.js';
-import type { ServerKind } from './src/server-messages.js';
+import { AIMS, compare, renderTable, type FanoutRound, type PerTarget } from './src/report.js';
+import {
+  connectTarget,
+  holdScenario,
+  type ConnectedTarget,
+  type HoldScenario,
+  type TargetSetup,
+} from './src/scenarios.js';
 
 const options = parseOptions(process.argv.slice(2));
 const environment = describeEnvironment();
@@ -21,19 +26,37 @@ const startedAt = new Date();
 const log = (text: string): void =>
   console.log(`[${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)} s] ${text}`);
 
-const fanout: FanoutRound[] = [];
-const hold: Partial<Record<ServerKind, HoldScenario>> = {};
-for (let round = 1; round <= options.rounds; round++) {
-  const results: FanoutRound = {};
+// Both servers keep their clients for the whole fan-out phase, and the rounds alternate the
+// order (A B, B A, ...) so that neither side always runs first or last.
+const setups: PerTarget<TargetSetup> = {};
+const rounds: FanoutRound[] = [];
+const connected: ConnectedTarget[] = [];
+try {
   for (const kind of options.targets) {
     log(
-      `round ${round}/${options.rounds}, ${kind}: ${options.clients} clients, ` +
-        `${options.broadcasts} broadcasts of ${options.payloadBytes} B`,
+      `${kind}: connecting ${options.clients} clients, ${options.warmupBroadcasts} warm-up broadcasts`,
     );
-    results[kind] = await fanoutScenario(kind, options);
+    const target = await connectTarget(kind, options);
+    connected.push(target);
+    setups[kind] = target.setup;
   }
-  fanout.push(results);
+  for (let round = 1; round <= options.rounds; round++) {
+    const results: FanoutRound = {};
+    const order = round % 2 === 1 ? connected : [...connected].reverse();
+    for (const target of order) {
+      const { kind } = target.setup;
+      log(
+        `round ${round}/${options.rounds}, ${kind}: ${options.broadcasts} broadcasts of ${options.payloadBytes} B`,
+      );
+      results[kind] = await target.measure(round);
+    }
+    rounds.push(results);
+  }
+} finally {
+  for (const target of connected) await target.close();
 }
+
+const hold: PerTarget<HoldScenario> = {};
 if (options.holdClients > 0) {
   for (const kind of options.targets) {
     log(`${kind}: holding ${options.holdClients} clients for ${options.holdSeconds} s`);
@@ -42,8 +65,8 @@ if (options.holdClients > 0) {
 }
 log('done');
 
-const comparison = compareRounds(fanout);
-console.log(`\n${renderTable(fanout, hold, comparison)}\n`);
+const comparison = compare(setups, rounds);
+console.log(`\n${renderTable({ setups, rounds, hold, comparison })}\n`);
 
 const report = {
   benchmark: 'emulator-fanout',
@@ -53,7 +76,8 @@ const report = {
   options,
   aims: AIMS,
   comparison,
-  fanout,
+  setups,
+  rounds,
   hold,
 };
 await mkdir(options.outDir, { recursive: true });
@@ -64,13 +88,16 @@ const file = join(
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`JSON report: ${file}`);
 
-for (const scenario of [
-  ...fanout.flatMap((round) => Object.values(round)),
-  ...Object.values(hold),
-]) {
-  for (const error of scenario.connect.firstErrors)
-    console.log(`${scenario.kind} connect error: ${error}`);
-  const firstRestError =
-    'fanout' in scenario ? scenario.fanout.firstRestError : scenario.broadcastCheck.firstRestError;
-  if (firstRestError) console.log(`${scenario.kind} broadcast error: ${firstRestError}`);
+// The first failures, so that a bad run says why without opening the JSON.
+for (const { kind, connect } of [...Object.values(setups), ...Object.values(hold)]) {
+  for (const error of connect.firstErrors) console.log(`${kind} connect error: ${error}`);
+}
+for (const { kind, fanout } of rounds.flatMap((round) => Object.values(round))) {
+  if (fanout.firstRestError) console.log(`${kind} broadcast error: ${fanout.firstRestError}`);
+  if (fanout.timedOut)
+    console.log(`${kind} fan-out timed out: ${fanout.delivered}/${fanout.expected}`);
+}
+for (const { kind, broadcastCheck } of Object.values(hold)) {
+  if (broadcastCheck.firstRestError)
+    console.log(`${kind} broadcast error: ${broadcastCheck.firstRestError}`);
 }

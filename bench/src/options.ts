@@ -18,7 +18,7 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [options]
   --targets plain,emulator   servers to measure, in this order (default: both)
-  --rounds 3                 fan-out rounds; each runs every target back to back
+  --rounds 4                 fan-out rounds; each measures every target, order alternating
   --clients 1000             concurrent WebSocket clients for the fan-out phase
   --connect-concurrency 50   clients connecting at the same time
   --broadcasts 200           measured broadcasts (after --warmup 20 unmeasured ones)
@@ -34,7 +34,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       targets: { type: 'string', default: 'plain,emulator' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '4' },
       clients: { type: 'string', default: '1000' },
       'connect-concurrency': { type: 'string', default: '50' },
       broadcasts: { type: 'string', default: '200' },

@@ -1,4 +1,5 @@
-import type { FanoutScenario, HoldScenario } from './scenarios.js';
+import type { FanoutMeasurement, HoldScenario, TargetSetup } from './scenarios.js';
+import type { ServerKind } from './server-messages.js';
 
 // The printed table and the comparison the aims are judged on (emulator against baseline).
 
@@ -8,30 +9,37 @@ export const AIMS = {
   holdClients: 5000,
 } as const;
 
+export type PerTarget<T> = Partial<Record<ServerKind, T>>;
+export type FanoutRound = PerTarget<FanoutMeasurement>;
+
 export interface RoundRatios {
   throughput: number;
   p50: number;
   p99: number;
-  connect: number;
-  memoryPerConnection: number;
+  serverCpuPerDelivery: number;
 }
 
 export interface Comparison extends RoundRatios {
   /** Each ratio above is the median of the per-round ratios listed here. */
   rounds: RoundRatios[];
+  connect: number;
+  memoryPerConnection: number;
   throughputAimMet: boolean;
   p99AimMet: boolean;
 }
-
-export type FanoutRound = Partial<Record<'plain' | 'emulator', FanoutScenario>>;
 
 /**
  * Ratios emulator / baseline, taken within each round (the two ran back to back, under the same
  * background load) and then the median over rounds, so that a noisy moment skews neither side.
  */
-export function compareRounds(rounds: FanoutRound[]): Comparison | undefined {
-  const pairs = rounds.flatMap(({ plain, emulator }) =>
-    plain && emulator ? [roundRatios(plain, emulator)] : [],
+export function compare(
+  setups: PerTarget<TargetSetup>,
+  rounds: FanoutRound[],
+): Comparison | undefined {
+  const { plain, emulator } = setups;
+  if (!plain || !emulator) return undefined;
+  const pairs = rounds.flatMap((round) =>
+    round.plain && round.emulator ? [roundRatios(round.plain, round.emulator)] : [],
   );
   if (pairs.length === 0) return undefined;
   const pick = (key: keyof RoundRatios): number => median(pairs.map((pair) => pair[key]));
@@ -41,31 +49,31 @@ export function compareRounds(rounds: FanoutRound[]): Comparison | undefined {
     throughput,
     p50: pick('p50'),
     p99,
-    connect: pick('connect'),
-    memoryPerConnection: pick('memoryPerConnection'),
+    serverCpuPerDelivery: pick('serverCpuPerDelivery'),
     rounds: pairs,
+    connect: emulator.connect.totalMs / plain.connect.totalMs,
+    memoryPerConnection: emulator.memory.rssPerConnection / plain.memory.rssPerConnection,
     throughputAimMet: throughput >= AIMS.minThroughputRatio,
     p99AimMet: p99 <= AIMS.maxP99Ratio,
   };
 }
 
-/** The round whose throughput is the median one for this server: a real, consistent sample. */
+/** The round with this server's median throughput: a real, self-consistent sample. */
 export function representative(
   rounds: FanoutRound[],
-  kind: 'plain' | 'emulator',
-): FanoutScenario | undefined {
+  kind: ServerKind,
+): FanoutMeasurement | undefined {
   const runs = rounds.flatMap((round) => (round[kind] ? [round[kind]] : []));
   runs.sort((a, b) => a.fanout.messagesPerSecond - b.fanout.messagesPerSecond);
   return runs[Math.floor((runs.length - 1) / 2)];
 }
 
-function roundRatios(plain: FanoutScenario, emulator: FanoutScenario): RoundRatios {
+function roundRatios(plain: FanoutMeasurement, emulator: FanoutMeasurement): RoundRatios {
   return {
     throughput: emulator.fanout.messagesPerSecond / plain.fanout.messagesPerSecond,
     p50: emulator.fanout.latencyMs.p50 / plain.fanout.latencyMs.p50,
     p99: emulator.fanout.latencyMs.p99 / plain.fanout.latencyMs.p99,
-    connect: emulator.connect.totalMs / plain.connect.totalMs,
-    memoryPerConnection: emulator.memory.rssPerConnection / plain.memory.rssPerConnection,
+    serverCpuPerDelivery: emulator.serverCpuMicrosPerDelivery / plain.serverCpuMicrosPerDelivery,
   };
 }
 
@@ -77,168 +85,136 @@ function median(values: number[]): number {
 
 type Row = [label: string, plain: string, emulator: string, ratio: string, aim: string];
 
-export function renderTable(
-  rounds: FanoutRound[],
-  hold: Partial<Record<'plain' | 'emulator', HoldScenario>>,
-  comparison: Comparison | undefined,
-): string {
-  const plain = representative(rounds, 'plain');
-  const emulator = representative(rounds, 'emulator');
-  const cell = <T>(scenario: T | undefined, show: (s: T) => string): string =>
-    scenario === undefined ? '-' : show(scenario);
-  const both = <T>(
-    show: (s: T) => string,
-    p: T | undefined,
-    e: T | undefined,
-  ): [string, string] => [cell(p, show), cell(e, show)];
-  const ratio = (value: number | undefined): string =>
-    value === undefined || !Number.isFinite(value) ? '-' : `${value.toFixed(2)}x`;
+export interface TableInput {
+  setups: PerTarget<TargetSetup>;
+  rounds: FanoutRound[];
+  hold: PerTarget<HoldScenario>;
+  comparison: Comparison | undefined;
+}
+
+export function renderTable({ setups, rounds, hold, comparison }: TableInput): string {
+  const rows: Row[] = [];
+  const add = <T>(
+    values: PerTarget<T>,
+    label: string,
+    show: (value: T) => string,
+    ratio?: number,
+    aim = '',
+  ): void => {
+    const cell = (value: T | undefined): string => (value === undefined ? '-' : show(value));
+    rows.push([label, cell(values.plain), cell(values.emulator), formatRatio(ratio), aim]);
+  };
   const verdict = (met: boolean | undefined, aim: string): string =>
     met === undefined ? aim : `${aim} ${met ? 'MET' : 'MISSED'}`;
 
-  const any = plain ?? emulator;
-  const rows: Row[] = [];
-  if (any) {
-    const n = any.connect.requested;
-    rows.push(
-      [
-        `clients connected (of ${n})`,
-        ...both((s: FanoutScenario) => `${s.connect.connected}`, plain, emulator),
-        '',
-        '',
-      ],
-      [
-        `connect all, ${any.connect.concurrency} at a time (ms)`,
-        ...both((s: FanoutScenario) => ms(s.connect.totalMs), plain, emulator),
-        ratio(comparison?.connect),
-        '',
-      ],
-      [
-        'connect per client p50 / p99 (ms)',
-        ...both(
-          (s: FanoutScenario) =>
-            `${ms(s.connect.perClientMs.p50)} / ${ms(s.connect.perClientMs.p99)}`,
-          plain,
-          emulator,
-        ),
-        '',
-        '',
-      ],
-      [
-        'server memory per connection, RSS (KB)',
-        ...both((s: FanoutScenario) => kb(s.memory.rssPerConnection), plain, emulator),
-        ratio(comparison?.memoryPerConnection),
-        '',
-      ],
-      [
-        'server memory per connection, JS heap (KB)',
-        ...both((s: FanoutScenario) => kb(s.memory.heapPerConnection), plain, emulator),
-        '',
-        '',
-      ],
-      [
-        `delivered (${any.fanout.broadcasts} broadcasts x clients)`,
-        ...both(
-          (s: FanoutScenario) => `${s.fanout.delivered}/${s.fanout.expected}`,
-          plain,
-          emulator,
-        ),
-        '',
-        '',
-      ],
-      [
-        'fan-out throughput (msg/s)',
-        ...both(
-          (s: FanoutScenario) => Math.round(s.fanout.messagesPerSecond).toString(),
-          plain,
-          emulator,
-        ),
-        ratio(comparison?.throughput),
-        verdict(comparison?.throughputAimMet, `>= ${AIMS.minThroughputRatio}x`),
-      ],
-      [
-        'CPU during fan-out, server / clients (% of a core)',
-        ...both(
-          (s: FanoutScenario) => `${pct(s.cpuShare.server)} / ${pct(s.cpuShare.clients)}`,
-          plain,
-          emulator,
-        ),
-        '',
-        '',
-      ],
-      [
-        'delivery latency p50 (ms)',
-        ...both((s: FanoutScenario) => ms(s.fanout.latencyMs.p50), plain, emulator),
-        ratio(comparison?.p50),
-        '',
-      ],
-      [
-        'delivery latency p99 (ms)',
-        ...both((s: FanoutScenario) => ms(s.fanout.latencyMs.p99), plain, emulator),
-        ratio(comparison?.p99),
-        verdict(comparison?.p99AimMet, `<= ${AIMS.maxP99Ratio}x`),
-      ],
-      [
-        'delivery latency max (ms)',
-        ...both((s: FanoutScenario) => ms(s.fanout.latencyMs.max), plain, emulator),
-        '',
-        '',
-      ],
+  const anySetup = setups.plain ?? setups.emulator;
+  if (anySetup) {
+    const n = anySetup.connect.requested;
+    add(
+      setups,
+      `clients connected (of ${n}; server count)`,
+      (s) => `${s.connect.connected}; ${s.serverConnections}`,
     );
+    add(
+      setups,
+      `connect all, ${anySetup.connect.concurrency} at a time (ms)`,
+      (s) => ms(s.connect.totalMs),
+      comparison?.connect,
+    );
+    add(
+      setups,
+      'connect per client p50 / p99 (ms)',
+      (s) => `${ms(s.connect.perClientMs.p50)} / ${ms(s.connect.perClientMs.p99)}`,
+    );
+    add(
+      setups,
+      'server memory per connection, RSS (KB)',
+      (s) => kb(s.memory.rssPerConnection),
+      comparison?.memoryPerConnection,
+    );
+    add(setups, 'server memory per connection, JS heap (KB)', (s) =>
+      kb(s.memory.heapPerConnection),
+    );
+  }
+  const sample: PerTarget<FanoutMeasurement> = {
+    plain: representative(rounds, 'plain'),
+    emulator: representative(rounds, 'emulator'),
+  };
+  const anySample = sample.plain ?? sample.emulator;
+  if (anySample) {
+    add(
+      sample,
+      `delivered (${anySample.fanout.broadcasts} broadcasts x clients)`,
+      (s) => `${s.fanout.delivered}/${s.fanout.expected}`,
+    );
+    add(
+      sample,
+      'fan-out throughput (msg/s)',
+      (s) => Math.round(s.fanout.messagesPerSecond).toString(),
+      comparison?.throughput,
+      verdict(comparison?.throughputAimMet, `>= ${AIMS.minThroughputRatio}x`),
+    );
+    add(
+      sample,
+      'server CPU per delivery (us)',
+      (s) => s.serverCpuMicrosPerDelivery.toFixed(2),
+      comparison?.serverCpuPerDelivery,
+    );
+    add(
+      sample,
+      'CPU in fan-out, server / clients (% of core)',
+      (s) => `${pct(s.cpuShare.server)} / ${pct(s.cpuShare.clients)}`,
+    );
+    add(sample, 'delivery latency p50 (ms)', (s) => ms(s.fanout.latencyMs.p50), comparison?.p50);
+    add(
+      sample,
+      'delivery latency p99 (ms)',
+      (s) => ms(s.fanout.latencyMs.p99),
+      comparison?.p99,
+      verdict(comparison?.p99AimMet, `<= ${AIMS.maxP99Ratio}x`),
+    );
+    add(sample, 'delivery latency max (ms)', (s) => ms(s.fanout.latencyMs.max));
   }
   const anyHold = hold.plain ?? hold.emulator;
   if (anyHold) {
     const n = anyHold.connect.requested;
-    rows.push(
-      [
-        `hold: ${n} connected after ${anyHold.heldSeconds} s (client / server)`,
-        ...both(
-          (s: HoldScenario) => `${s.openAfterHold} / ${s.serverConnections}`,
-          hold.plain,
-          hold.emulator,
-        ),
-        '',
-        hold.emulator === undefined ? `all ${n}` : verdict(hold.emulator.allHeld, `all ${n}`),
-      ],
-      [
-        `hold: broadcast reached (of ${n})`,
-        ...both((s: HoldScenario) => `${s.broadcastCheck.delivered}`, hold.plain, hold.emulator),
-        '',
-        '',
-      ],
-      [
-        'hold: connect all (ms)',
-        ...both((s: HoldScenario) => ms(s.connect.totalMs), hold.plain, hold.emulator),
-        '',
-        '',
-      ],
-      [
-        'hold: server RSS total / per connection',
-        ...both(
-          (s: HoldScenario) =>
-            `${mb(s.memory.loaded.rss)} MB / ${kb(s.memory.rssPerConnection)} KB`,
-          hold.plain,
-          hold.emulator,
-        ),
-        '',
-        '',
-      ],
+    const aim =
+      hold.emulator === undefined ? `all ${n}` : verdict(hold.emulator.allHeld, `all ${n}`);
+    rows.push(['', '', '', '', '']);
+    add(
+      hold,
+      `hold ${n}: open after ${anyHold.heldSeconds} s (client; server)`,
+      (s) => `${s.openAfterHold}; ${s.serverConnections}`,
+      undefined,
+      aim,
+    );
+    add(hold, `hold ${n}: reached by a broadcast`, (s) => `${s.broadcastCheck.delivered}`);
+    add(hold, `hold ${n}: connect all (ms)`, (s) => ms(s.connect.totalMs));
+    add(
+      hold,
+      `hold ${n}: server RSS total (MB) / per conn (KB)`,
+      (s) => `${mb(s.memory.loaded.rss)} / ${kb(s.memory.rssPerConnection)}`,
     );
   }
-  const roundLines =
-    comparison && comparison.rounds.length > 1
-      ? [
-          '',
-          `per round (emulator / plain): throughput ${comparison.rounds.map((r) => r.throughput.toFixed(2)).join(', ')}` +
-            `; p99 ${comparison.rounds.map((r) => r.p99.toFixed(2)).join(', ')}`,
-        ]
-      : [];
+
   const header: Row = ['metric', 'plain ws', 'emulator', 'ratio', 'aim'];
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => row[i]!.length)));
   const line = (row: Row): string =>
     row
       .map((text, i) => (i === 0 ? text.padEnd(widths[i]!) : text.padStart(widths[i]!)))
-      .join('  ');
+      .join('  ')
+      .trimEnd();
+  const perRound = comparison?.rounds ?? [];
+  const roundLines =
+    perRound.length > 1
+      ? [
+          '',
+          'per round, emulator / plain:',
+          `  throughput ${perRound.map((r) => r.throughput.toFixed(2)).join(', ')}`,
+          `  p99        ${perRound.map((r) => r.p99.toFixed(2)).join(', ')}`,
+          `  CPU/msg    ${perRound.map((r) => r.serverCpuPerDelivery.toFixed(2)).join(', ')}`,
+        ]
+      : [];
   return [
     line(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
@@ -247,6 +223,8 @@ export function renderTable(
   ].join('\n');
 }
 
+const formatRatio = (value: number | undefined): string =>
+  value === undefined || !Number.isFinite(value) ? '' : `${value.toFixed(2)}x`;
 const ms = (value: number): string => (Number.isFinite(value) ? value.toFixed(1) : '-');
 const pct = (share: number): string => (share * 100).toFixed(0);
 const kb = (bytes: number): string => (bytes / 1024).toFixed(1);

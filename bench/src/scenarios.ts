@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Broadcaster } from './broadcaster.js';
 import { ClientPool, type ConnectReport } from './client-pool.js';
-import { runFanout, type FanoutResult } from './fanout.js';
+import { runFanout, type FanoutOptions, type FanoutResult } from './fanout.js';
 import type { BenchOptions } from './options.js';
 import type { MemorySnapshot, ServerKind } from './server-messages.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
@@ -17,14 +17,100 @@ export interface MemoryReport {
   heapPerConnection: number;
 }
 
-export interface FanoutScenario {
+/** A server with its clients connected, before any measured broadcast. */
+export interface TargetSetup {
   kind: ServerKind;
   connect: ConnectReport;
+  /** Connections as counted by the server itself. */
   serverConnections: number;
   memory: MemoryReport;
+}
+
+export interface FanoutMeasurement {
+  kind: ServerKind;
+  round: number;
   fanout: FanoutResult;
   /** CPU time over the measured fan-out as a share of one core: is a side saturated? */
   cpuShare: { server: number; clients: number };
+  /** Server CPU time per delivered message: cost that background load barely changes. */
+  serverCpuMicrosPerDelivery: number;
+}
+
+export interface ConnectedTarget {
+  setup: TargetSetup;
+  measure(round: number): Promise<FanoutMeasurement>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a server, connects the fan-out clients and warms it up. The caller then measures it
+ * round after round, alternating with the other server while both keep their clients.
+ */
+export async function connectTarget(
+  kind: ServerKind,
+  options: BenchOptions,
+): Promise<ConnectedTarget> {
+  const { server, pool, broadcaster, close } = await openTarget(kind);
+  try {
+    const idle = await server.memory();
+    const connect = await pool.connect(
+      options.clients,
+      options.connectConcurrency,
+      CONNECT_TIMEOUT_MS,
+    );
+    const loaded = await server.memory();
+    const fanoutOptions = (broadcasts: number): FanoutOptions => ({
+      broadcasts,
+      inFlight: options.inFlight,
+      payloadBytes: options.payloadBytes,
+      timeoutMs: options.timeoutSeconds * 1000,
+    });
+    if (options.warmupBroadcasts > 0) {
+      await runFanout(
+        pool,
+        broadcaster,
+        connect.connected,
+        fanoutOptions(options.warmupBroadcasts),
+      );
+    }
+    return {
+      setup: {
+        kind,
+        connect,
+        serverConnections: loaded.connections,
+        memory: memoryReport(idle.memory, loaded.memory, connect.connected),
+      },
+      measure: async (round) => {
+        const serverBefore = await server.memory();
+        const clientsBefore = process.cpuUsage();
+        const fanout = await runFanout(
+          pool,
+          broadcaster,
+          connect.connected,
+          fanoutOptions(options.broadcasts),
+        );
+        const clientsCpu = process.cpuUsage(clientsBefore);
+        const serverAfter = await server.memory();
+        const serverMicros = serverAfter.cpuMicros - serverBefore.cpuMicros;
+        const share = (micros: number): number => micros / 1000 / fanout.durationMs;
+        return {
+          kind,
+          round,
+          fanout,
+          cpuShare: {
+            server: share(serverMicros),
+            clients: share(clientsCpu.user + clientsCpu.system),
+          },
+          serverCpuMicrosPerDelivery:
+            fanout.delivered > 0 ? serverMicros / fanout.delivered : Number.NaN,
+        };
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 export interface HoldScenario {
@@ -41,56 +127,10 @@ export interface HoldScenario {
   memory: MemoryReport;
 }
 
-/** N clients connect, then broadcasts fan out to all of them. */
-export async function fanoutScenario(
-  kind: ServerKind,
-  options: BenchOptions,
-): Promise<FanoutScenario> {
-  return withServer(kind, async (server, pool, broadcaster) => {
-    const idle = await server.memory();
-    const connect = await pool.connect(
-      options.clients,
-      options.connectConcurrency,
-      CONNECT_TIMEOUT_MS,
-    );
-    const loaded = await server.memory();
-    const fanoutOptions = {
-      inFlight: options.inFlight,
-      payloadBytes: options.payloadBytes,
-      timeoutMs: options.timeoutSeconds * 1000,
-    };
-    if (options.warmupBroadcasts > 0) {
-      await runFanout(pool, broadcaster, connect.connected, {
-        ...fanoutOptions,
-        broadcasts: options.warmupBroadcasts,
-      });
-    }
-    const serverBefore = await server.memory();
-    const clientsBefore = process.cpuUsage();
-    const fanout = await runFanout(pool, broadcaster, connect.connected, {
-      ...fanoutOptions,
-      broadcasts: options.broadcasts,
-    });
-    const clientsCpu = process.cpuUsage(clientsBefore);
-    const serverAfter = await server.memory();
-    const share = (micros: number): number => micros / 1000 / fanout.durationMs;
-    return {
-      kind,
-      connect,
-      serverConnections: loaded.connections,
-      memory: memoryReport(idle.memory, loaded.memory, connect.connected),
-      fanout,
-      cpuShare: {
-        server: share(serverAfter.cpuMicros - serverBefore.cpuMicros),
-        clients: share(clientsCpu.user + clientsCpu.system),
-      },
-    };
-  });
-}
-
 /** Many clients connect and stay; afterwards, are they all still there and what do they cost? */
 export async function holdScenario(kind: ServerKind, options: BenchOptions): Promise<HoldScenario> {
-  return withServer(kind, async (server, pool, broadcaster) => {
+  const { server, pool, broadcaster, close } = await openTarget(kind);
+  try {
     const idle = await server.memory();
     const connect = await pool.connect(
       options.holdClients,
@@ -121,24 +161,31 @@ export async function holdScenario(kind: ServerKind, options: BenchOptions): Pro
       broadcastCheck,
       memory: memoryReport(idle.memory, loaded.memory, openAfterHold),
     };
-  });
+  } finally {
+    await close();
+  }
 }
 
-async function withServer<T>(
-  kind: ServerKind,
-  body: (server: ServerProcess, pool: ClientPool, broadcaster: Broadcaster) => Promise<T>,
-): Promise<T> {
+async function openTarget(kind: ServerKind): Promise<{
+  server: ServerProcess;
+  pool: ClientPool;
+  broadcaster: Broadcaster;
+  close: () => Promise<void>;
+}> {
   const server = await startServerProcess(kind);
   const target = describeTarget(server.port);
   const pool = new ClientPool(target);
   const broadcaster = new Broadcaster(target);
-  try {
-    return await body(server, pool, broadcaster);
-  } finally {
-    await pool.close();
-    broadcaster.close();
-    await server.stop();
-  }
+  return {
+    server,
+    pool,
+    broadcaster,
+    close: async () => {
+      await pool.close();
+      broadcaster.close();
+      await server.stop();
+    },
+  };
 }
 
 function memoryReport(
