@@ -93,10 +93,17 @@ function startOnce(port: number, timeoutMs: number): Promise<ChildProcess> {
   });
 }
 
-export async function startAzurite(timeoutMs = 20_000): Promise<AzuriteTables> {
+export interface StartOptions {
+  /** A fixed port (no retry on another one); by default a free port is chosen. */
+  port?: number;
+  timeoutMs?: number;
+}
+
+export async function startAzurite(options: StartOptions = {}): Promise<AzuriteTables> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
   let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const port = await freePort();
+  for (let attempt = 0; attempt < (options.port ? 1 : 3); attempt += 1) {
+    const port = options.port ?? (await freePort());
     try {
       const child = await startOnce(port, timeoutMs);
       child.removeAllListeners('exit');

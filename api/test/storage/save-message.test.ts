@@ -1,0 +1,178 @@
+import { TableClient } from '@azure/data-tables';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../src/shared/chat-message.js';
+import { encodeCursor } from '../../src/storage/cursor.js';
+import {
+  createChatStorage,
+  MessageIdConflictError,
+  readStorageSettings,
+  TABLE_NAMES,
+  type ChatStorage,
+} from '../../src/storage/index.js';
+import { userPartition } from '../../src/storage/keys.js';
+import { startAzurite, type AzuriteTables } from '../support/azurite.js';
+import { ALICE, BOB, CAROL, privateMessage, publicMessage } from './seed.js';
+
+let azurite: AzuriteTables;
+let storage: ChatStorage;
+let timelineTable: TableClient;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  const settings = readStorageSettings({ ChatStorageConnectionString: azurite.connectionString });
+  storage = createChatStorage(settings);
+  timelineTable = TableClient.fromConnectionString(
+    settings.connectionString,
+    TABLE_NAMES.timeline,
+    {
+      allowInsecureConnection: true,
+    },
+  );
+});
+
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+const since = (ms: number) => encodeCursor({ ms, id: null });
+
+async function timelineIds(userId: string, fromMs: number): Promise<string[]> {
+  const page = await storage.listTimeline(userId, { after: since(fromMs), limit: 200 });
+  return page.messages.map((m) => m.id);
+}
+
+describe('saveMessage', () => {
+  it('stores a message once and returns it as stored', async () => {
+    const start = Date.now() - 60_000;
+    const message = publicMessage(ALICE, new Date(start + 1), 'first');
+    await expect(storage.saveMessage(message)).resolves.toEqual({ message, duplicate: false });
+    expect(await timelineIds(BOB.id, start)).toEqual([message.id]);
+  });
+
+  it('treats a retried send with the same id as a duplicate: the original is kept, stored once', async () => {
+    const start = Date.now() - 50_000;
+    const original = publicMessage(BOB, new Date(start + 1), 'original');
+    await storage.saveMessage(original);
+    const retry = {
+      ...original,
+      text: 'edited on retry',
+      sentAt: new Date(start + 5).toISOString(),
+    };
+    await expect(storage.saveMessage(retry)).resolves.toEqual({
+      message: original,
+      duplicate: true,
+    });
+    const page = await storage.listTimeline(CAROL.id, { after: since(start), limit: 200 });
+    expect(page.messages).toEqual([original]);
+  });
+
+  it('stores concurrent retries of one send exactly once', async () => {
+    const start = Date.now() - 45_000;
+    const message = privateMessage(ALICE, BOB, new Date(start + 1), 'racing');
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => storage.saveMessage(message)),
+    );
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(results.every((r) => r.message.id === message.id)).toBe(true);
+    expect(await timelineIds(ALICE.id, start)).toEqual([message.id]);
+    expect(await timelineIds(BOB.id, start)).toEqual([message.id]);
+  });
+
+  it('refuses the same id from another sender, leaving the original untouched', async () => {
+    const start = Date.now() - 40_000;
+    const original = privateMessage(ALICE, BOB, new Date(start + 1), 'mine');
+    await storage.saveMessage(original);
+    const hijack: ChatMessage = {
+      ...publicMessage(CAROL, new Date(start + 2), 'hijack'),
+      id: original.id,
+    };
+    const error = await storage.saveMessage(hijack).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MessageIdConflictError);
+    expect(error).toMatchObject({ messageId: original.id });
+    expect(await timelineIds(CAROL.id, start)).toEqual([]);
+    const bobs = await storage.listTimeline(BOB.id, { after: since(start) });
+    expect(bobs.messages).toEqual([original]);
+  });
+
+  it('completes a private message on retry when the first attempt stopped between its writes', async () => {
+    const start = Date.now() - 35_000;
+    const message = privateMessage(CAROL, ALICE, new Date(start + 1), 'half written');
+    await storage.saveMessage(message);
+    // Simulate a crash after the sender's partition was written but before the recipient's:
+    // remove the recipient's rows.
+    const recipientRows = timelineTable.listEntities({
+      queryOptions: { filter: `PartitionKey eq '${userPartition(ALICE.id)}'` },
+    });
+    for await (const row of recipientRows) {
+      if (row.messageId === message.id) {
+        await timelineTable.deleteEntity(row.partitionKey as string, row.rowKey as string);
+      }
+    }
+    expect(await timelineIds(ALICE.id, start)).toEqual([]);
+    expect(await timelineIds(CAROL.id, start)).toEqual([message.id]);
+
+    await expect(storage.saveMessage(message)).resolves.toEqual({ message, duplicate: true });
+    expect(await timelineIds(ALICE.id, start)).toEqual([message.id]);
+    expect(await timelineIds(CAROL.id, start)).toEqual([message.id]);
+  });
+
+  it('keeps a 2,000-character message of 4-byte characters and markup intact', async () => {
+    const start = Date.now() - 30_000;
+    const text = '😀'.repeat(1990) + '<b>"\'\n\t';
+    const message = publicMessage(ALICE, new Date(start + 1), text);
+    await storage.saveMessage(message);
+    const page = await storage.listTimeline(BOB.id, { after: since(start) });
+    expect(page.messages[0]?.text).toBe(text);
+  });
+
+  const bad: [string, (m: ChatMessage) => unknown][] = [
+    ['an id that is not a UUID', (m) => ({ ...m, id: 'abc' })],
+    ['an upper-case id', (m) => ({ ...m, id: m.id.toUpperCase() })],
+    ['a sender id with a quote', (m) => ({ ...m, sender: { id: "a'b", name: 'x' } })],
+    ['a private flag without recipient', (m) => ({ ...m, isPrivate: true })],
+    ['a recipient on a public message', (m) => ({ ...m, recipient: { id: 'bob-id' } })],
+    ['a sentAt that is no date', (m) => ({ ...m, sentAt: 'yesterday' })],
+    ['a sentAt before 1970', (m) => ({ ...m, sentAt: '1969-12-31T23:59:59.000Z' })],
+    ['a text far too long', (m) => ({ ...m, text: 'x'.repeat(40_000) })],
+    ['a huge sender name', (m) => ({ ...m, sender: { id: 'a', name: 'n'.repeat(10_000) } })],
+  ];
+  it.each(bad)('rejects %s as a validation error', async (_name, spoil) => {
+    const message = spoil(publicMessage(ALICE, new Date())) as ChatMessage;
+    await expect(storage.saveMessage(message)).rejects.toMatchObject({
+      name: 'StorageValidationError',
+      field: 'message',
+    });
+  });
+});
+
+describe('catch-up near the present', () => {
+  it('does not skip a message stamped earlier but stored later', async () => {
+    const now = Date.now();
+    const later = publicMessage(ALICE, new Date(now), 'stamped second, stored first');
+    await storage.saveMessage(later);
+    const page = await storage.listTimeline(BOB.id, { limit: 5 });
+    expect(page.messages.at(-1)?.id).toBe(later.id);
+
+    const slow = publicMessage(CAROL, new Date(now - 500), 'stamped first, stored second');
+    await storage.saveMessage(slow);
+    const catchUp = await storage.listTimeline(BOB.id, { after: page.newerCursor });
+    const caughtUp = catchUp.messages.map((m) => m.id);
+    expect(caughtUp).toContain(slow.id);
+    // The recent message comes again; the client merges by id.
+    expect(caughtUp).toContain(later.id);
+    expect(caughtUp.indexOf(slow.id)).toBeLessThan(caughtUp.indexOf(later.id));
+  });
+
+  it('moves the cursor to the newest message once it is older than the settle time', async () => {
+    const settled = createChatStorage(
+      readStorageSettings({ ChatStorageConnectionString: azurite.connectionString }),
+      { settleMs: 0 },
+    );
+    const message = publicMessage(BOB, new Date(Date.now() - 1), 'settled');
+    await settled.saveMessage(message);
+    const page = await settled.listTimeline(ALICE.id, { limit: 1 });
+    expect(page.messages.map((m) => m.id)).toEqual([message.id]);
+    const next = await settled.listTimeline(ALICE.id, { after: page.newerCursor });
+    expect(next.messages).toEqual([]);
+  });
+});
