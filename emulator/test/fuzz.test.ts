@@ -1,6 +1,14 @@
 import * as signalR from '@microsoft/signalr';
 import { describe, expect, it } from 'vitest';
-import { clientToken, connect, emulator, message, negotiateApp, rest } from './helpers.js';
+import {
+  clientToken,
+  connect,
+  emulator,
+  message,
+  negotiateApp,
+  rest,
+  restToken,
+} from './helpers.js';
 import { RS, openRaw } from './raw-client.js';
 
 /** Small seeded PRNG (mulberry32) so a failing run can be replayed with its seed. */
@@ -144,5 +152,83 @@ describe('robustness', () => {
       expect(response.status, `${method} ${response.url}`).toBeLessThan(500);
       await response.arrayBuffer();
     }
+  });
+});
+
+describe('abrupt disconnects', () => {
+  it('survives aborted SSE streams, polls and half-sent bodies', async () => {
+    const running = await emulator();
+    const token = clientToken('chat', 'u');
+    const negotiate = async () => {
+      const response = await fetch(
+        `${running.endpoint}/client/negotiate?hub=chat&negotiateVersion=1`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      return ((await response.json()) as { connectionToken: string }).connectionToken;
+    };
+    const { request } = await import('node:http');
+    const abortAfterHeaders = (
+      path: string,
+      method: string,
+      headers: Record<string, string>,
+      body?: string,
+    ) =>
+      new Promise<void>((resolve) => {
+        const req = request(`${running.endpoint}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, ...headers },
+        });
+        req.on('error', () => resolve());
+        req.on('response', () => {
+          req.destroy();
+          resolve();
+        });
+        if (body !== undefined) {
+          req.write(body);
+          setTimeout(() => {
+            req.destroy();
+            resolve();
+          }, 50);
+        } else req.end();
+      });
+    for (let i = 0; i < 20; i++) {
+      const sse = await negotiate();
+      await abortAfterHeaders(`/client/?hub=chat&id=${sse}`, 'GET', {
+        accept: 'text/event-stream',
+      });
+      const lp = await negotiate();
+      await abortAfterHeaders(`/client/?hub=chat&id=${lp}`, 'GET', {}); // the immediate first poll
+      // A poll that waits, cut off while waiting.
+      const waiting = request(`${running.endpoint}/client/?hub=chat&id=${lp}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      waiting.on('error', () => undefined);
+      waiting.end();
+      setTimeout(() => waiting.destroy(), 20);
+      await abortAfterHeaders(
+        `/client/?hub=chat&id=${lp}`,
+        'POST',
+        { 'content-length': '1000' },
+        '{"protocol":"js',
+      );
+      await abortAfterHeaders(
+        '/api/hubs/chat/:send',
+        'POST',
+        {
+          'content-length': '1000',
+          authorization: `Bearer ${restToken(`${running.endpoint}/api/hubs/chat/:send`)}`,
+        },
+        '{"target":',
+      );
+    }
+    const app = await negotiateApp(running);
+    const healthy = await connect(app, signalR.HttpTransportType.ServerSentEvents, 'healthy');
+    await rest(running, 'POST', '/api/hubs/chat/:send?api-version=2022-06-01', {
+      body: message('newMessage', 'alive'),
+    });
+    await healthy.inbox.waitFor('alive');
   });
 });

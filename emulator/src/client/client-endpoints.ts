@@ -103,8 +103,9 @@ export class ClientEndpoints {
       return;
     }
     this.webSockets.handleUpgrade(request, socket, head, (webSocket) => {
-      if (connection.isClosed) {
-        webSocket.close(1008, 'Connection has ended.');
+      // Another request may have claimed the connection while this upgrade completed.
+      if (connection.isClosed || connection.transportKind !== undefined) {
+        webSocket.close(1008, 'The connection already has a transport or has ended.');
         return;
       }
       WebSocketTransport.bind(webSocket, connection);

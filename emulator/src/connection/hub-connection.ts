@@ -100,12 +100,16 @@ export class HubConnection {
         else this.dispatch(record);
       }
     } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
+      // Whatever went wrong, it ends this connection only, never the process.
+      const reason =
+        error instanceof ProtocolError
+          ? error.message
+          : 'Internal error while handling the message.';
       if (this.state === 'handshaking') {
-        this.transport?.write(new OutgoingMessage(handshakeError(error.message)));
+        this.transport?.write(new OutgoingMessage(handshakeError(reason)));
         this.close(undefined, false, false);
       } else {
-        this.close(`Connection closed with an error: ${error.message}`, false);
+        this.close(`Connection closed with an error: ${reason}`, false);
       }
     }
   }
