@@ -2,6 +2,9 @@ import type { RegisteredFunction } from './protocol.js';
 import { RouteTable } from './routeTable.js';
 import { WorkerProcess } from './workerProcess.js';
 
+// An app whose top-level code never settles must not hold the host (and its callers) forever.
+const LOAD_TIMEOUT_MS = 60_000;
+
 export interface LoadedApp {
   worker: WorkerProcess;
   functions: RegisteredFunction[];
@@ -93,7 +96,15 @@ export class AppRunner {
     });
     let functions: RegisteredFunction[];
     try {
-      functions = await worker.ready;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new Error(`the app did not finish loading within ${LOAD_TIMEOUT_MS / 1000} s`)),
+          LOAD_TIMEOUT_MS,
+        );
+      });
+      functions = await Promise.race([worker.ready, timeout]).finally(() => clearTimeout(timer));
     } catch (error) {
       this.options.log(`Failed to load the function app: ${(error as Error).message}`);
       await worker.stop();

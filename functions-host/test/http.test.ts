@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeAllHosts,
@@ -282,5 +283,34 @@ describe('host endpoints and logging', () => {
         /^Executed 'logs' GET \/api\/logs -> 200 in \d+(\.\d+)? ms$/.test(line),
       ),
     ).toBe(true);
+  });
+});
+
+describe('bad input', () => {
+  it('never answers 5xx to odd paths', async () => {
+    for (const path of ['/api/echo/%E0%A4%A', '/api/files/%', '/api//echo', '/api/echo/a%2Fb']) {
+      const response = await fetch(`${host.url}${path}`);
+      expect(response.status, path).toBeLessThan(500);
+    }
+  });
+
+  it('answers 413 at once for a body declared larger than 100 MB', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${host.url}/api/json`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(200 * 1024 * 1024),
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.write('{');
+    });
+    expect(status).toBe(413);
   });
 });
