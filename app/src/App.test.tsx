@@ -31,18 +31,21 @@ function renderApp() {
   );
 }
 
-/** The connection the mounted chat view is using (StrictMode-free, so the only live one). */
-function liveConnection(): FakeConnection {
-  const live = connections.filter((c) => c.started && !c.stopped);
-  expect(live).toHaveLength(1);
-  return live[0]!;
+/** The connection the mounted chat view is using, once its effect has started it. */
+async function liveConnection(): Promise<FakeConnection> {
+  return waitFor(() => {
+    const live = connections.filter((c) => c.started && !c.stopped);
+    expect(live).toHaveLength(1);
+    return live[0]!;
+  });
 }
 
 async function signedInAndConnected() {
   renderApp();
   await screen.findByRole('log', { name: 'Messages' });
-  act(() => liveConnection().setStatus('connected'));
-  return liveConnection();
+  const connection = await liveConnection();
+  act(() => connection.setStatus('connected'));
+  return connection;
 }
 
 /** The message list items, as the reader sees them. */
@@ -93,7 +96,7 @@ describe('App', () => {
     );
     const status = screen.getByRole('status');
     expect(status.textContent).toBe('Connecting…');
-    const connection = liveConnection();
+    const connection = await liveConnection();
     act(() => connection.setStatus('connected'));
     expect(status.textContent).toBe('Connected');
     act(() => connection.setStatus('reconnecting'));

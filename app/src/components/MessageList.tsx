@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TimelineEntry } from '../timeline/timeline.js';
 import { MessageItem, type MessageItemProps } from './MessageItem.js';
 
@@ -24,17 +24,30 @@ export function MessageList({ entries, meId, onSelectSender, onRetry }: MessageL
     const last = entries.at(-1);
     const lastChanged = last?.message.id !== lastIdRef.current;
     lastIdRef.current = last?.message.id;
-    if (!log || !last || !lastChanged) return;
+    if (!log || !last) return;
     // One's own new message always comes into view: the sender just acted.
-    const ownNew = last.message.sender.id === meId && last.delivery === 'pending';
+    const ownNew = lastChanged && last.message.sender.id === meId && last.delivery === 'pending';
     if (atBottomRef.current || ownNew) {
+      // Also when an entry only grew (a failure reason appeared): stay pinned to the end.
       log.scrollTop = log.scrollHeight;
       atBottomRef.current = true;
       setHasUnseen(false);
-    } else {
+    } else if (lastChanged) {
       setHasUnseen(true);
     }
   }, [entries, meId]);
+
+  // The log also changes height without new entries (the composer grows, the window
+  // resizes); a reader who was at the end stays there.
+  useEffect(() => {
+    const log = logRef.current;
+    if (!log || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (atBottomRef.current) log.scrollTop = log.scrollHeight;
+    });
+    observer.observe(log);
+    return () => observer.disconnect();
+  }, []);
 
   const handleScroll = () => {
     const log = logRef.current;

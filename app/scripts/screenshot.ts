@@ -1,0 +1,156 @@
+/**
+ * Takes screenshots of the production build at 1280 and 360 px for a visual check, without
+ * the rest of the stack: Playwright answers /.auth/me, /api/messages and the SignalR
+ * long-polling transport at the network boundary, so the page runs its real code.
+ *
+ *   npx tsx app/scripts/screenshot.ts [outDir]    (after `npm run build -w app`)
+ *
+ * CHROMIUM_PATH picks the browser (default /usr/bin/chromium).
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page, type Route } from 'playwright';
+import { preview } from 'vite';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const outDir = resolve(process.argv[2] ?? resolve(appDir, 'docs'));
+const RS = '\u001e';
+
+const alice = { id: 'alice-id', name: 'alice' };
+const bob = { id: 'bob-id', name: 'bob' };
+const carol = { id: 'carol-id', name: 'carol' };
+
+function at(minute: number, second: number): string {
+  return new Date(Date.UTC(2026, 10, 28, 9, minute, second)).toISOString();
+}
+
+const history = [
+  { sender: bob, text: 'Morning all! Stand-up in five?', sentAt: at(0, 5) },
+  { sender: carol, text: 'On my way ☕', sentAt: at(0, 40) },
+  { sender: alice, text: 'Be right there.\nBringing the release notes.', sentAt: at(1, 10) },
+  {
+    sender: bob,
+    recipient: { id: alice.id, name: 'alice' },
+    text: 'Could you review my PR after?',
+    sentAt: at(2, 0),
+  },
+  {
+    sender: alice,
+    recipient: { id: bob.id, name: 'bob' },
+    text: 'Sure, send me the link.',
+    sentAt: at(2, 30),
+  },
+  { sender: carol, text: '<img src=x onerror=alert(1)> shows up as plain text', sentAt: at(3, 0) },
+].map((message, index) => ({
+  id: `00000000-0000-4000-8000-00000000000${index}`,
+  isPrivate: 'recipient' in message,
+  ...message,
+}));
+
+/** A minimal SignalR long-polling endpoint: handshake, then the history as invocations. */
+async function fakeSignalR(page: Page): Promise<void> {
+  const outbox: string[] = [];
+  await page.route('**/api/negotiate**', (route) =>
+    route.fulfill({
+      json: {
+        negotiateVersion: 1,
+        connectionId: 'screenshot',
+        connectionToken: 'screenshot',
+        availableTransports: [{ transport: 'LongPolling', transferFormats: ['Text'] }],
+      },
+    }),
+  );
+  await page.route(/\/api\?id=/, async (route: Route) => {
+    const method = route.request().method();
+    if (method === 'POST') {
+      // The client's first send is the handshake; answer it, then deliver the history.
+      outbox.push(`{}${RS}`);
+      for (const message of history) {
+        outbox.push(JSON.stringify({ type: 1, target: 'newMessage', arguments: [message] }) + RS);
+      }
+      await route.fulfill({ status: 200, body: '' });
+    } else if (method === 'GET') {
+      const body = outbox.splice(0).join('');
+      if (body === '') await new Promise((done) => setTimeout(done, 500));
+      await route.fulfill({ status: 200, contentType: 'text/plain', body });
+    } else {
+      await route.fulfill({ status: 202, body: '' });
+    }
+  });
+}
+
+async function main(): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const server = await preview({ root: appDir, preview: { port: 0, host: '127.0.0.1' } });
+  const baseUrl = server.resolvedUrls?.local[0];
+  if (!baseUrl) throw new Error('vite preview did not report a URL');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  });
+  try {
+    const welcome = await browser.newPage({ viewport: { width: 360, height: 640 } });
+    await welcome.route('**/.auth/me', (route) =>
+      route.fulfill({ json: { clientPrincipal: null } }),
+    );
+    await welcome.goto(baseUrl);
+    await welcome.getByRole('link', { name: 'Sign in with GitHub' }).waitFor();
+    await welcome.screenshot({ path: resolve(outDir, 'welcome-light-360.png') });
+    await welcome.close();
+
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const width of [1280, 360]) {
+        const page = await browser.newPage({
+          viewport: { width, height: width > 500 ? 720 : 740 },
+          colorScheme: scheme,
+        });
+        page.on('dialog', (dialog) => {
+          throw new Error(`Unexpected dialog: ${dialog.message()}`);
+        });
+        await page.route('**/.auth/me', (route) =>
+          route.fulfill({
+            json: {
+              clientPrincipal: {
+                identityProvider: 'github',
+                userId: alice.id,
+                userDetails: alice.name,
+                userRoles: ['anonymous', 'authenticated'],
+              },
+            },
+          }),
+        );
+        await page.route('**/api/messages', (route) =>
+          route.fulfill({
+            status: 429,
+            headers: { 'Retry-After': '12' },
+            json: { error: { code: 'rate_limited', message: 'Too many messages.' } },
+          }),
+        );
+        await fakeSignalR(page);
+        await page.goto(baseUrl);
+        await page.getByText('Connected').waitFor();
+        await page.getByText('shows up as plain text').waitFor();
+        await page.getByRole('textbox', { name: 'Message' }).fill('Is the demo at ten?');
+        await page.keyboard.press('Enter');
+        await page.getByRole('button', { name: 'Retry' }).waitFor();
+        await page.getByRole('button', { name: 'bob' }).first().click();
+        // Clicking scrolled bob's name into view; a reader would scroll back to the end.
+        await page
+          .getByRole('log', { name: 'Messages' })
+          .evaluate((log) => log.scrollTo(0, log.scrollHeight));
+        await page
+          .getByRole('textbox', { name: 'Message' })
+          .fill('Link: https://example.org/pr/42');
+        const file = resolve(outDir, `chat-${scheme}-${width}.png`);
+        await page.screenshot({ path: file });
+        console.log(file);
+        await page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    await new Promise<void>((done) => server.httpServer.close(() => done()));
+  }
+}
+
+await main();
