@@ -227,8 +227,7 @@ export class ClientEndpoints {
       connection.attach(transport);
       this.transportsById.set(connection.token, transport);
     }
-    if (!transport.poll(response))
-      throw new HttpError(409, 'Another poll request is already pending.');
+    transport.poll(response);
   }
 
   private async receive(

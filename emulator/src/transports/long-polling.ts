@@ -40,14 +40,17 @@ export class LongPollingTransport implements Transport {
     this.flush();
   }
 
-  /** Answers or parks a GET poll. Returns false when another poll is already waiting. */
-  poll(response: ServerResponse): boolean {
-    if (this.pendingPoll) return false;
+  /**
+   * Answers or parks a GET poll. A new poll while one waits (the client or a proxy gave up on
+   * it) takes over: the old one is completed with 204, as the transport spec says.
+   */
+  poll(response: ServerResponse): void {
+    if (this.pendingPoll) this.complete(204, '');
     if (this.firstPoll && !this.ended) {
       // The client's first poll only confirms the transport works: answer it at once.
       this.firstPoll = false;
       respond(response, 200, '');
-      return true;
+      return;
     }
     this.firstPoll = false;
     const timer = setTimeout(() => this.complete(200, ''), POLL_TIMEOUT_MS);
@@ -60,7 +63,6 @@ export class LongPollingTransport implements Transport {
       }
     });
     this.flush();
-    return true;
   }
 
   private flush(): void {
