@@ -76,6 +76,15 @@ describe('staticwebapp.config.json', () => {
     expect(config.responseOverrides?.['401']).toBeUndefined();
   });
 
+  it('lets only the signed SignalR upstream route through without sign-in, and before /api/*', () => {
+    const open = config.routes.filter(
+      (route) => route.route.startsWith('/api/') && !route.allowedRoles?.includes('authenticated'),
+    );
+    expect(open.map((route) => route.route)).toEqual(['/api/signalr/upstream/*']);
+    const index = (name: string) => config.routes.findIndex((route) => route.route === name);
+    expect(index('/api/signalr/upstream/*')).toBeLessThan(index('/api/*'));
+  });
+
   it('falls back to the app for navigation only', () => {
     expect(config.navigationFallback.rewrite).toBe('/index.html');
     expect(config.navigationFallback.exclude).toEqual(
