@@ -275,7 +275,7 @@ describe('host endpoints and logging', () => {
   });
 
   it('logs each invocation with function, method, path, status and time, and context.log lines', async () => {
-    await fetch(`${host.url}/api/logs`);
+    expect(await (await fetch(`${host.url}/api/logs`)).text()).toBe('logged');
     expect(host.logs).toContainEqual('[logs] a log line from logs');
     expect(host.logs).toContainEqual('[logs warning] a warning');
     expect(
