@@ -71,6 +71,15 @@ export function readStorageSettings(
     );
   }
 
+  if (lastValid?.connectionString === connectionString) return lastValid;
+  lastValid = checkConnectionString(connectionString);
+  return lastValid;
+}
+
+// Settings are read on every invocation; the checks (and the SDK's parse) run once per value.
+let lastValid: StorageSettings | undefined;
+
+function checkConnectionString(connectionString: string): StorageSettings {
   const pairs = parsePairs(connectionString);
   let allowInsecureConnection = false;
   if (pairs.get('usedevelopmentstorage')?.toLowerCase() === 'true') {

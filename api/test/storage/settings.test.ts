@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
-import { readStorageSettings, STORAGE_CONNECTION_SETTING } from '../../src/storage/index.js';
+import {
+  getChatStorage,
+  readStorageSettings,
+  STORAGE_CONNECTION_SETTING,
+} from '../../src/storage/index.js';
 import { AZURITE_KEY, connectionStringFor } from '../support/azurite.js';
 
 const read = (value: string | undefined) =>
@@ -57,5 +61,21 @@ describe('ChatStorageConnectionString', () => {
     expect(configError.message).toContain(STORAGE_CONNECTION_SETTING);
     expect(configError.message).toMatch(reason);
     expect(configError.message).not.toContain(AZURITE_KEY);
+  });
+});
+
+describe('getChatStorage', () => {
+  it('builds one storage per connection string and reuses it across invocations', () => {
+    const env = { [STORAGE_CONNECTION_SETTING]: connectionStringFor(10002) };
+    const first = getChatStorage(env);
+    expect(getChatStorage({ ...env })).toBe(first);
+    expect(getChatStorage({ [STORAGE_CONNECTION_SETTING]: connectionStringFor(10003) })).not.toBe(
+      first,
+    );
+  });
+
+  it('throws the ConfigError naming the setting when it is missing', () => {
+    expect(() => getChatStorage({})).toThrow(ConfigError);
+    expect(() => getChatStorage({})).toThrow(STORAGE_CONNECTION_SETTING);
   });
 });
