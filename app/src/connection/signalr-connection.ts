@@ -41,6 +41,8 @@ export interface SignalRConnectionOptions {
   browser?: Pick<Window, 'addEventListener' | 'removeEventListener'> & {
     navigator: { onLine: boolean };
   };
+  /** What the SignalR client logs to the console. */
+  logLevel?: LogLevel;
 }
 
 class SignalRChatConnection implements ChatConnection {
@@ -69,7 +71,7 @@ class SignalRChatConnection implements ChatConnection {
           return retryDelayMs(context.previousRetryCount);
         },
       })
-      .configureLogging(LogLevel.Warning)
+      .configureLogging(options.logLevel)
       .build();
 
     this.hub.on(NEW_MESSAGE_EVENT, (payload: unknown) => {
@@ -189,5 +191,6 @@ export function createSignalRConnection(options: SignalRConnectionOptions = {}):
   return new SignalRChatConnection({
     url: options.url ?? '/api',
     browser: options.browser ?? window,
+    logLevel: options.logLevel ?? LogLevel.Warning,
   });
 }
