@@ -1,15 +1,15 @@
 import { HttpError } from './http/respond.js';
 
-/** Hub names as the service accepts them: a letter, then letters, digits and a few marks. */
-const HUB_NAME = /^[A-Za-z][A-Za-z0-9_`,.[\]]{0,127}$/;
+/** Hub (and application) names as the service documents them: a letter, then letters, digits, _. */
+const HUB_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 const MAX_NAME_LENGTH = 1024;
 
-export function checkHubName(hub: string | null | undefined): string {
-  if (!hub) throw new HttpError(400, 'Hub name is required.');
+export function checkHubName(hub: string | null | undefined, kind = 'hub name'): string {
+  if (!hub) throw new HttpError(400, `A ${kind} is required.`);
   if (!HUB_NAME.test(hub)) {
     throw new HttpError(
       400,
-      `Invalid hub name '${hub.slice(0, 140)}': it must start with a letter and contain only letters, digits and _ \` , . [ ] (at most 128 characters).`,
+      `Invalid ${kind} '${hub.slice(0, 140)}': it must start with a letter and contain only letters, digits and underscores (at most 128 characters).`,
     );
   }
   return hub;

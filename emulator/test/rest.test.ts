@@ -84,6 +84,47 @@ describe('REST API', () => {
     expect(bob.inbox.has('two')).toBe(false);
   });
 
+  it("ttl=0 adds only the user's current connections; application prefixes the hub", async () => {
+    const running = await emulator();
+    const app = await negotiateApp(running);
+    const first = await connect(app, WS, 'alice');
+    expect(
+      (await rest(running, 'PUT', `/api/hubs/chat/users/alice/groups/now${API}&ttl=0`)).status,
+    ).toBe(200);
+    expect(
+      (await rest(running, 'HEAD', `/api/hubs/chat/users/alice/groups/now${API}`)).status,
+    ).toBe(200);
+    const later = await connect(app, WS, 'alice');
+    await rest(running, 'POST', `/api/hubs/chat/groups/now/:send${API}`, {
+      body: message('newMessage', 'now'),
+    });
+    await rest(running, 'POST', `/api/hubs/chat/users/alice/:send${API}`, {
+      body: message('newMessage', 'marker'),
+    });
+    await first.inbox.waitFor('now');
+    await later.inbox.waitFor('marker');
+    expect(later.inbox.has('now')).toBe(false);
+    expect(
+      (await rest(running, 'DELETE', `/api/hubs/chat/users/alice/groups/now${API}`)).status,
+    ).toBe(204);
+    expect((await rest(running, 'HEAD', `/api/hubs/chat/groups/now${API}`)).status).toBe(404);
+
+    const prefixed = await connect(await negotiateApp(running, 'shop_chat'), WS, 'bob');
+    const send = await rest(running, 'POST', `/api/hubs/chat/:send${API}&application=shop`, {
+      body: message('newMessage', 'shop'),
+    });
+    expect(send.status).toBe(202);
+    await prefixed.inbox.waitFor('shop');
+    expect(first.inbox.has('shop')).toBe(false);
+    const bad = await rest(running, 'POST', `/api/hubs/chat/:send${API}&application=9x`, {
+      body: message('x'),
+    });
+    expect([bad.status, await bad.text()]).toEqual([
+      400,
+      expect.stringMatching(/application name/),
+    ]);
+  });
+
   it('closes connections of a user, a group and the hub', async () => {
     const running = await emulator();
     const app = await negotiateApp(running);

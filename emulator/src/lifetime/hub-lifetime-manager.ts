@@ -181,18 +181,29 @@ export class HubLifetimeManager {
     members.set(userId, ttlSeconds === undefined ? Infinity : this.clock() + ttlSeconds * 1000);
   }
 
+  addUserConnectionsToGroup(hubName: string, group: string, userId: string): void {
+    const hub = this.hub(hubName);
+    for (const connection of hub.userConnections.get(userId) ?? []) {
+      addTo(hub.connectionGroups, group, connection);
+    }
+  }
+
+  /** Also removes the user's connections that joined the group one by one (e.g. with ttl=0). */
   removeUserFromGroup(hubName: string, group: string, userId: string): void {
     const hub = this.hub(hubName);
     const members = hub.userGroups.get(group);
     members?.delete(userId);
     if (members?.size === 0) hub.userGroups.delete(group);
+    for (const connection of [...(hub.userConnections.get(userId) ?? [])]) {
+      removeFrom(hub.connectionGroups, group, connection);
+    }
     this.dropIfUnused(hubName, hub);
   }
 
   removeUserFromAllGroups(hubName: string, userId: string): void {
     const hub = this.hub(hubName);
-    for (const group of [...hub.userGroups.keys()])
-      this.removeUserFromGroup(hubName, group, userId);
+    const groups = new Set([...hub.userGroups.keys(), ...hub.connectionGroups.keys()]);
+    for (const group of groups) this.removeUserFromGroup(hubName, group, userId);
   }
 
   // --- existence ---------------------------------------------------------------------------
@@ -206,7 +217,12 @@ export class HubLifetimeManager {
   }
 
   userInGroup(hubName: string, group: string, userId: string): boolean {
-    return this.hub(hubName).usersOfGroup(group).includes(userId);
+    const hub = this.hub(hubName);
+    if (hub.usersOfGroup(group).includes(userId)) return true;
+    const members = hub.connectionGroups.get(group);
+    return [...(hub.userConnections.get(userId) ?? [])].some((connection) =>
+      members?.has(connection),
+    );
   }
 
   // --- closing -----------------------------------------------------------------------------

@@ -78,7 +78,10 @@ export const operations = {
   },
 
   addUserToGroup(r: RestRequest): RestResult {
-    r.lifetime.addUserToGroup(r.hub, group(r), user(r), ttlSeconds(r.url));
+    const ttl = ttlSeconds(r.url);
+    // ttl=0 means: only the user's current connections join, nothing is remembered.
+    if (ttl === 0) r.lifetime.addUserConnectionsToGroup(r.hub, group(r), user(r));
+    else r.lifetime.addUserToGroup(r.hub, group(r), user(r), ttl);
     return ok;
   },
 

@@ -47,7 +47,12 @@ export async function handleRest(
     if (error instanceof TokenError) throw unauthorized(error);
     throw error;
   }
-  const hub = checkHubName(match.params.hub);
+  // The service's `application` parameter prefixes the hub: clients then use `<app>_<hub>`.
+  const application = url.searchParams.get('application');
+  const hub =
+    application === null
+      ? checkHubName(match.params.hub)
+      : `${checkHubName(application, 'application name')}_${checkHubName(match.params.hub)}`;
   const result = await operations[match.operation]({
     request,
     url,
