@@ -113,3 +113,45 @@ export function validateSendMessageRequest(body: unknown): SendMessageValidation
 
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
 }
+
+// ---- Presence and typing (issue 6): events pushed by the API, the invocation clients send ----
+
+/** Pushed to everyone when a person's first connection arrives; argument: OnlinePerson. */
+export const USER_JOINED_EVENT = 'userJoined';
+/** Pushed to everyone when a person's last connection ends; argument: UserLeft. */
+export const USER_LEFT_EVENT = 'userLeft';
+/** Pushed to the others in the conversation while someone types; argument: TypingNotice. */
+export const TYPING_EVENT = 'typing';
+/** The hub method a client invokes (`connection.send`) while composing; argument: TypingRequest. */
+export const TYPING_INVOCATION = 'typing';
+/** Clients send at most one typing invocation per this many milliseconds. */
+export const TYPING_THROTTLE_MS = 3000;
+
+/** Someone with at least one live connection. */
+export interface OnlinePerson {
+  id: string;
+  name: string;
+  /** ISO 8601: when the oldest of their current connections arrived. */
+  since: string;
+}
+
+export interface UserLeft {
+  id: string;
+}
+
+/** The body of GET /api/presence. */
+export interface PresenceList {
+  people: OnlinePerson[];
+}
+
+/** The one argument of the `typing` invocation. No recipient: the room. */
+export interface TypingRequest {
+  /** The user id of the private partner being written to. */
+  recipient?: string;
+}
+
+export interface TypingNotice {
+  user: { id: string; name: string };
+  /** Present when the typist writes privately (then only the recipient receives the notice). */
+  recipient?: string;
+}

@@ -22,8 +22,11 @@ export class SignalRError extends Error {
 }
 
 export interface HubClient {
-  sendToAll(target: string, args: unknown[]): Promise<void>;
+  /** Every connection of the hub but the `excluded` connection ids. */
+  sendToAll(target: string, args: unknown[], excluded?: readonly string[]): Promise<void>;
   sendToUser(userId: string, target: string, args: unknown[]): Promise<void>;
+  /** True when the service has the connection (200), false when it says 404. */
+  connectionExists(connectionId: string): Promise<boolean>;
 }
 
 export interface HubClientOptions {
@@ -38,17 +41,24 @@ export function createHubClient(
   const timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
   const base = `${connection.serverEndpoint}/api/hubs/${encodeURIComponent(hub.toLowerCase())}`;
 
-  async function post(path: string, body: unknown): Promise<void> {
-    const url = `${base}${path}?api-version=${API_VERSION}`;
+  async function call(
+    method: 'POST' | 'HEAD',
+    path: string,
+    options: { body?: unknown; query?: URLSearchParams; accept?: readonly number[] } = {},
+  ): Promise<number> {
+    const query = new URLSearchParams(options.query);
+    query.set('api-version', API_VERSION);
+    const url = `${base}${path}?${query.toString()}`;
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${createRestToken(connection, url)}`,
+    };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
       response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${createRestToken(connection, url)}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify(body),
+        method,
+        headers,
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
@@ -59,19 +69,33 @@ export function createHubClient(
     }
     // Drain the body so the kept-alive connection goes back to the pool.
     const text = await response.text().catch(() => '');
-    if (!response.ok) {
+    if (!response.ok && !options.accept?.includes(response.status)) {
       throw new SignalRError(
         `SignalR Service answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
         'rejected',
         response.status,
       );
     }
+    return response.status;
   }
 
   return {
-    sendToAll: (target, args) => post('/:send', { target, arguments: args }),
-    sendToUser: (userId, target, args) =>
-      post(`/users/${encodeURIComponent(userId)}/:send`, { target, arguments: args }),
+    sendToAll: async (target, args, excluded = []) => {
+      // The service takes `excluded` as a repeated query parameter, one connection id each.
+      const query = new URLSearchParams(excluded.map((id): [string, string] => ['excluded', id]));
+      await call('POST', '/:send', { body: { target, arguments: args }, query });
+    },
+    sendToUser: async (userId, target, args) => {
+      await call('POST', `/users/${encodeURIComponent(userId)}/:send`, {
+        body: { target, arguments: args },
+      });
+    },
+    connectionExists: async (connectionId) => {
+      const status = await call('HEAD', `/connections/${encodeURIComponent(connectionId)}`, {
+        accept: [404],
+      });
+      return status !== 404;
+    },
   };
 }
 

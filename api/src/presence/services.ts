@@ -1,0 +1,45 @@
+// Presence built from the app settings, once per distinct configuration (like the chat's
+// services), so table clients and the "table exists" memory live across invocations.
+import { ConfigError } from '../config.js';
+import { getChatServices, type ChatServices } from '../http/services.js';
+import { readStorageSettings } from '../storage/settings.js';
+import { Presence } from './presence.js';
+import { createPresenceTable } from './presence-table.js';
+
+export const VERIFY_AFTER_SETTING = 'PresenceVerifyAfterSeconds';
+const DEFAULT_VERIFY_AFTER_SECONDS = 60;
+const MAX_VERIFY_AFTER_SECONDS = 3600;
+
+export interface PresenceServices {
+  chat: ChatServices;
+  presence: Presence;
+}
+
+type Env = Record<string, string | undefined>;
+
+let current: { key: string; services: PresenceServices } | undefined;
+
+function readVerifyAfterSeconds(env: Env): number {
+  const raw = env[VERIFY_AFTER_SETTING]?.trim();
+  if (!raw) return DEFAULT_VERIFY_AFTER_SECONDS;
+  const value = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= 0 && value <= MAX_VERIFY_AFTER_SECONDS)) {
+    throw new ConfigError(
+      VERIFY_AFTER_SETTING,
+      `App setting ${VERIFY_AFTER_SETTING} is invalid: expected a whole number from 0 to ${MAX_VERIFY_AFTER_SECONDS}.`,
+    );
+  }
+  return value;
+}
+
+/** Throws ConfigError (naming the setting) when a setting is missing or malformed. */
+export function getPresenceServices(env: Env = process.env): PresenceServices {
+  const chat = getChatServices(env);
+  const storage = readStorageSettings(env);
+  const verifyAfterMs = readVerifyAfterSeconds(env) * 1000;
+  const key = JSON.stringify([storage.connectionString, verifyAfterMs]);
+  if (current?.key === key && current.services.chat === chat) return current.services;
+  const presence = new Presence(createPresenceTable(storage), chat.hub, { verifyAfterMs });
+  current = { key, services: { chat, presence } };
+  return current.services;
+}
