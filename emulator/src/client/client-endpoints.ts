@@ -44,6 +44,8 @@ export class ClientEndpoints {
       noServer: true,
       maxPayload: context.options.maxMessageSize * WS_PAYLOAD_FACTOR,
       perMessageDeflate: false,
+      // Connections are tracked by the lifetime manager; a second registry would only cost memory.
+      clientTracking: false,
     });
   }
 

@@ -4,6 +4,8 @@ import type { OutgoingMessage } from '../protocol/outgoing.js';
 import { MAX_PENDING_BYTES, type OverflowHandler, type Transport } from './transport.js';
 
 const CLOSE_GRACE_MS = 1000;
+/** Hub messages are text; one options object for every send instead of one per send. */
+const TEXT_FRAME = { binary: false } as const;
 
 /** WebSockets: each text or binary message is fed to the connection as UTF-8 text. */
 export class WebSocketTransport implements Transport {
@@ -37,7 +39,7 @@ export class WebSocketTransport implements Transport {
       return;
     }
     // The same Buffer goes to every socket of a fan-out: no per-socket encoding.
-    this.socket.send(message.buffer, { binary: false });
+    this.socket.send(message.buffer, TEXT_FRAME);
   }
 
   end(): void {
