@@ -15,6 +15,7 @@ const principal = {
 
 let network: FakeFetch;
 let connections: FakeConnection[];
+let navigations: string[];
 
 function renderApp() {
   render(
@@ -26,6 +27,7 @@ function renderApp() {
           connections.push(connection);
           return connection;
         },
+        navigate: (url) => navigations.push(url),
       }}
     />,
   );
@@ -56,6 +58,7 @@ function messageItems() {
 beforeEach(() => {
   network = new FakeFetch().route('GET', '/.auth/me', () => json({ clientPrincipal: principal }));
   connections = [];
+  navigations = [];
 });
 
 describe('App', () => {
@@ -88,12 +91,9 @@ describe('App', () => {
     expect(await screen.findByRole('link', { name: 'Sign in with GitHub' })).toBeTruthy();
   });
 
-  it('shows the signed-in name, Sign out and the connection status in words', async () => {
+  it('shows the signed-in name and the connection status in words', async () => {
     renderApp();
     expect(await screen.findByText('alice')).toBeTruthy();
-    expect(screen.getByRole('link', { name: 'Sign out' }).getAttribute('href')).toBe(
-      '/.auth/logout?post_logout_redirect_uri=/',
-    );
     const status = screen.getByRole('status');
     expect(status.textContent).toBe('Connecting…');
     const connection = await liveConnection();
@@ -104,6 +104,13 @@ describe('App', () => {
     act(() => connection.setStatus('offline'));
     expect(status.textContent).toBe('Offline');
     expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('signs out through the SWA logout route, back to the start page', async () => {
+    const user = userEvent.setup();
+    renderApp();
+    await user.click(await screen.findByRole('button', { name: 'Sign out' }));
+    expect(navigations).toEqual(['/.auth/logout?post_logout_redirect_uri=/']);
   });
 
   it('shows live messages oldest first', async () => {

@@ -8,6 +8,8 @@ import { WelcomeView } from './components/WelcomeView.js';
 export interface AppServices {
   fetch: typeof fetch;
   createConnection: CreateChatConnection;
+  /** Leaves the app for a server route such as sign-out. */
+  navigate: (url: string) => void;
 }
 
 type Session =
@@ -70,6 +72,7 @@ export function App({ services }: { services: AppServices }) {
           me={session.user}
           fetchFn={services.fetch}
           createConnection={services.createConnection}
+          navigate={services.navigate}
           onSignedOut={handleSignedOut}
         />
       );

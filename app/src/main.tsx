@@ -8,6 +8,7 @@ const services: AppServices = {
   // Bound: calling an unbound window.fetch throws "Illegal invocation".
   fetch: window.fetch.bind(window),
   createConnection: () => createSignalRConnection({ url: '/api' }),
+  navigate: (url) => window.location.assign(url),
 };
 
 const root = document.getElementById('root');

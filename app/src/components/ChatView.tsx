@@ -11,11 +11,13 @@ export interface ChatViewProps {
   me: CurrentUser;
   fetchFn: typeof fetch;
   createConnection: CreateChatConnection;
+  /** Full-page navigation (sign-out is a server route, not an in-app view). */
+  navigate: (url: string) => void;
   /** The API said 401: the session is over. */
   onSignedOut: () => void;
 }
 
-export function ChatView({ me, fetchFn, createConnection, onSignedOut }: ChatViewProps) {
+export function ChatView({ me, fetchFn, createConnection, navigate, onSignedOut }: ChatViewProps) {
   const { entries, receive, send, retry } = useTimeline({
     me,
     fetchFn,
@@ -48,9 +50,13 @@ export function ChatView({ me, fetchFn, createConnection, onSignedOut }: ChatVie
           <span className="chat__user-name" title={`Signed in with ${me.provider}`}>
             {me.name}
           </span>
-          <a className="button button--quiet" href={SIGN_OUT_URL}>
+          <button
+            type="button"
+            className="button button--quiet"
+            onClick={() => navigate(SIGN_OUT_URL)}
+          >
             Sign out
-          </a>
+          </button>
         </div>
       </header>
       <main className="chat__main">
