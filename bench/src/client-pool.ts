@@ -28,10 +28,44 @@ export interface ConnectReport {
   firstErrors: string[];
 }
 
+/** What one group of clients reports after connecting (raw, so that groups can be merged). */
+export interface ConnectBatch {
+  durations: number[];
+  errors: string[];
+}
+
+/** The clients of one server, wherever they run (this thread or worker threads). */
+export interface Clients {
+  connect(count: number, concurrency: number, timeoutMs: number): Promise<ConnectReport>;
+  onBroadcast(listener: BroadcastListener): void;
+  openCount(): Promise<number>;
+  /** Connections the server closed (Close message or socket close) while the bench held them. */
+  serverCloses(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function connectReport(
+  requested: number,
+  concurrency: number,
+  totalMs: number,
+  batches: ConnectBatch[],
+): ConnectReport {
+  const durations = batches.flatMap((batch) => batch.durations);
+  return {
+    requested,
+    connected: durations.length,
+    failed: requested - durations.length,
+    totalMs,
+    concurrency,
+    perClientMs: distribution(durations),
+    firstErrors: batches.flatMap((batch) => batch.errors).slice(0, MAX_ERRORS_KEPT),
+  };
+}
+
 const KEEP_ALIVE_MS = 10_000;
 const MAX_ERRORS_KEPT = 5;
 
-export class ClientPool {
+export class ClientPool implements Clients {
   private readonly sockets: WebSocket[] = [];
   private listener: BroadcastListener = () => undefined;
   private keepAlive: NodeJS.Timeout | undefined;
@@ -44,29 +78,37 @@ export class ClientPool {
     this.listener = listener;
   }
 
-  openCount(): number {
+  async openCount(): Promise<number> {
     return this.sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length;
   }
 
-  /** Connections the server closed (Close message or socket close) while the bench held them. */
-  serverCloses(): number {
+  async serverCloses(): Promise<number> {
     return this.closedByServer;
   }
 
   async connect(count: number, concurrency: number, timeoutMs: number): Promise<ConnectReport> {
-    const durations = new Float64Array(count);
-    const errors: string[] = [];
-    let connected = 0;
-    let next = 0;
     const started = nowMs();
+    const batch = await this.connectBatch(count, 0, concurrency, timeoutMs);
+    return connectReport(count, concurrency, nowMs() - started, [batch]);
+  }
 
+  /** Connects clients `firstIndex` .. `firstIndex + count - 1`, `concurrency` at a time. */
+  async connectBatch(
+    count: number,
+    firstIndex: number,
+    concurrency: number,
+    timeoutMs: number,
+  ): Promise<ConnectBatch> {
+    const durations: number[] = [];
+    const errors: string[] = [];
+    let next = 0;
     const worker = async (): Promise<void> => {
       while (next < count) {
-        const index = next++;
+        const index = firstIndex + next++;
         const clientStarted = nowMs();
         try {
           this.sockets.push(await this.connectOne(index, timeoutMs));
-          durations[connected++] = nowMs() - clientStarted;
+          durations.push(nowMs() - clientStarted);
         } catch (error) {
           if (errors.length < MAX_ERRORS_KEPT) errors.push(String(error));
         }
@@ -74,16 +116,7 @@ export class ClientPool {
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
     this.startKeepAlive();
-
-    return {
-      requested: count,
-      connected,
-      failed: count - connected,
-      totalMs: nowMs() - started,
-      concurrency,
-      perClientMs: distribution(durations, connected),
-      firstErrors: errors,
-    };
+    return { durations, errors };
   }
 
   async close(timeoutMs = 5_000): Promise<void> {

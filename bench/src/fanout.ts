@@ -1,5 +1,5 @@
 import type { Broadcaster } from './broadcaster.js';
-import type { ClientPool } from './client-pool.js';
+import type { Clients } from './client-pool.js';
 import { broadcastBody, makePayload, nowMs, type BenchPayload } from './protocol.js';
 import { distribution, type Distribution } from './stats.js';
 
@@ -33,7 +33,7 @@ let nextRun = 0;
  * every delivery to every client. A bounded loop: it stops at `timeoutMs` whatever happens.
  */
 export async function runFanout(
-  pool: ClientPool,
+  pool: Clients,
   broadcaster: Broadcaster,
   clients: number,
   options: FanoutOptions,

@@ -4,6 +4,7 @@ import type { ServerKind } from './server-messages.js';
 export interface BenchOptions {
   targets: ServerKind[];
   rounds: number;
+  clientThreads: number;
   clients: number;
   connectConcurrency: number;
   broadcasts: number;
@@ -19,6 +20,7 @@ export interface BenchOptions {
 export const USAGE = `Usage: npm run bench -- [options]
   --targets plain,emulator   servers to measure, in this order (default: both)
   --rounds 4                 fan-out rounds; each measures every target, order alternating
+  --client-threads 0         worker threads for the clients (0: the main thread holds them)
   --clients 1000             concurrent WebSocket clients for the fan-out phase
   --connect-concurrency 50   clients connecting at the same time
   --broadcasts 200           measured broadcasts (after --warmup 20 unmeasured ones)
@@ -35,6 +37,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     options: {
       targets: { type: 'string', default: 'plain,emulator' },
       rounds: { type: 'string', default: '4' },
+      'client-threads': { type: 'string', default: '0' },
       clients: { type: 'string', default: '1000' },
       'connect-concurrency': { type: 'string', default: '50' },
       broadcasts: { type: 'string', default: '200' },
@@ -59,6 +62,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     targets: targets as ServerKind[],
     rounds: count('rounds', values.rounds, 1),
+    clientThreads: count('client-threads', values['client-threads'], 0),
     clients: count('clients', values.clients, 1),
     connectConcurrency: count('connect-concurrency', values['connect-concurrency'], 1),
     broadcasts: count('broadcasts', values.broadcasts, 1),

@@ -1,11 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Broadcaster } from './broadcaster.js';
-import { ClientPool, type ConnectReport } from './client-pool.js';
+import { ClientPool, type Clients, type ConnectReport } from './client-pool.js';
 import { runFanout, type FanoutOptions, type FanoutResult } from './fanout.js';
 import type { BenchOptions } from './options.js';
 import type { MemorySnapshot, ServerKind } from './server-messages.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { describeTarget } from './target.js';
+import { ThreadedClients } from './threaded-clients.js';
 
 const CONNECT_TIMEOUT_MS = 15_000;
 
@@ -50,7 +51,7 @@ export async function connectTarget(
   kind: ServerKind,
   options: BenchOptions,
 ): Promise<ConnectedTarget> {
-  const { server, pool, broadcaster, close } = await openTarget(kind);
+  const { server, pool, broadcaster, close } = await openTarget(kind, options.clientThreads);
   try {
     const idle = await server.memory();
     const connect = await pool.connect(
@@ -129,7 +130,7 @@ export interface HoldScenario {
 
 /** Many clients connect and stay; afterwards, are they all still there and what do they cost? */
 export async function holdScenario(kind: ServerKind, options: BenchOptions): Promise<HoldScenario> {
-  const { server, pool, broadcaster, close } = await openTarget(kind);
+  const { server, pool, broadcaster, close } = await openTarget(kind, options.clientThreads);
   try {
     const idle = await server.memory();
     const connect = await pool.connect(
@@ -140,7 +141,7 @@ export async function holdScenario(kind: ServerKind, options: BenchOptions): Pro
     // Holding for a while is the point of this phase, so a plain delay is what is wanted.
     await delay(options.holdSeconds * 1000);
     const loaded = await server.memory();
-    const openAfterHold = pool.openCount();
+    const openAfterHold = await pool.openCount();
     const broadcastCheck = await runFanout(pool, broadcaster, openAfterHold, {
       broadcasts: 1,
       inFlight: 1,
@@ -153,7 +154,7 @@ export async function holdScenario(kind: ServerKind, options: BenchOptions): Pro
       heldSeconds: options.holdSeconds,
       openAfterHold,
       serverConnections: loaded.connections,
-      closedByServer: pool.serverCloses(),
+      closedByServer: await pool.serverCloses(),
       allHeld:
         openAfterHold === options.holdClients &&
         loaded.connections === options.holdClients &&
@@ -166,15 +167,19 @@ export async function holdScenario(kind: ServerKind, options: BenchOptions): Pro
   }
 }
 
-async function openTarget(kind: ServerKind): Promise<{
+async function openTarget(
+  kind: ServerKind,
+  clientThreads: number,
+): Promise<{
   server: ServerProcess;
-  pool: ClientPool;
+  pool: Clients;
   broadcaster: Broadcaster;
   close: () => Promise<void>;
 }> {
   const server = await startServerProcess(kind);
   const target = describeTarget(server.port);
-  const pool = new ClientPool(target);
+  const pool: Clients =
+    clientThreads > 0 ? new ThreadedClients(server.port, clientThreads) : new ClientPool(target);
   const broadcaster = new Broadcaster(target);
   return {
     server,
