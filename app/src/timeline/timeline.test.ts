@@ -125,4 +125,31 @@ describe('timeline', () => {
     );
     expect(ids(state)).toEqual([earlier.id, 'mine', later.id]);
   });
+
+  it("keeps the recipient's name the server's copy leaves out", () => {
+    const pending = createPendingMessage({ id: 'p1', text: 'psst', sender: alice, recipient: bob });
+    const serverCopy = { ...pending, recipient: { id: bob.id } };
+    const accepted = run(
+      { type: 'sendStarted', message: pending },
+      { type: 'sendAccepted', message: serverCopy },
+    );
+    expect(accepted.entries[0]?.message.recipient).toEqual(bob);
+    const sent = timelineReducer(accepted, { type: 'received', messages: [serverCopy] });
+    expect(sent.entries[0]).toMatchObject({ delivery: 'sent', message: { recipient: bob } });
+  });
+
+  it("names a recipient it knows as a sender, and leaves an unknown one's id alone", () => {
+    const fromBob = chatMessage({ sender: bob });
+    const toBob = chatMessage({ sender: alice, recipient: { id: bob.id }, isPrivate: true });
+    const toStranger = chatMessage({ sender: alice, recipient: { id: 'zed' }, isPrivate: true });
+    const state = run(
+      { type: 'received', messages: [fromBob] },
+      {
+        type: 'received',
+        messages: [toBob, toStranger],
+      },
+    );
+    const recipients = state.entries.map((entry) => entry.message.recipient);
+    expect(recipients).toEqual([undefined, bob, { id: 'zed' }]);
+  });
 });

@@ -48,6 +48,30 @@ export function compareMessages(a: ChatMessage, b: ChatMessage): number {
   return a.id < b.id ? -1 : 1;
 }
 
+/**
+ * The API names a private message's recipient only by id (until there is a directory of
+ * people), so the name comes from what this page already knows: the optimistic copy of the
+ * same message, or any message that person sent.
+ */
+function withRecipientName(message: ChatMessage, byId: Map<string, TimelineEntry>): ChatMessage {
+  const { recipient } = message;
+  if (!recipient || recipient.name !== undefined) return message;
+  let name = byId.get(message.id)?.message.recipient?.name;
+  if (name === undefined) {
+    for (const { message: known } of byId.values()) {
+      if (known.sender.id === recipient.id) {
+        name = known.sender.name;
+        break;
+      }
+      if (known.recipient?.id === recipient.id && known.recipient.name !== undefined) {
+        name = known.recipient.name;
+        break;
+      }
+    }
+  }
+  return name === undefined ? message : { ...message, recipient: { ...recipient, name } };
+}
+
 function withEntries(
   state: TimelineState,
   update: (byId: Map<string, TimelineEntry>) => boolean,
@@ -63,8 +87,10 @@ export function timelineReducer(state: TimelineState, action: TimelineAction): T
     case 'received':
       if (action.messages.length === 0) return state;
       return withEntries(state, (byId) => {
-        // The server's copy wins over an optimistic one: it has the real time and names.
-        for (const message of action.messages) byId.set(message.id, { message, delivery: 'sent' });
+        // The server's copy wins over an optimistic one: it has the real time and sender.
+        for (const message of action.messages) {
+          byId.set(message.id, { message: withRecipientName(message, byId), delivery: 'sent' });
+        }
         return true;
       });
     case 'sendStarted':
@@ -73,7 +99,10 @@ export function timelineReducer(state: TimelineState, action: TimelineAction): T
         const existing = byId.get(action.message.id);
         // Its own event may overtake the HTTP reply: once sent, it stays sent.
         if (existing?.delivery === 'sent') return false;
-        byId.set(action.message.id, { message: action.message, delivery: 'pending' });
+        byId.set(action.message.id, {
+          message: withRecipientName(action.message, byId),
+          delivery: 'pending',
+        });
         return true;
       });
     case 'sendFailed':
