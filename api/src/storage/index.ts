@@ -3,16 +3,11 @@
 import { createChatStorage, type ChatStorage, type ChatStorageOptions } from './chat-storage.js';
 import { readStorageSettings } from './settings.js';
 
-export {
-  createChatStorage,
-  MAX_PEOPLE_PER_CALL,
-  TABLE_NAMES,
-  type ChatStorage,
-  type ChatStorageOptions,
-  type SaveResult,
-  type TimelinePage,
-  type TimelineQuery,
-} from './chat-storage.js';
+export { createChatStorage, type ChatStorage, type ChatStorageOptions } from './chat-storage.js';
+export type { SaveResult, SweepResult } from './message-writer.js';
+export { MAX_PEOPLE_PER_CALL, type PersonInput } from './people-directory.js';
+export { TABLE_NAMES } from './table.js';
+export type { TimelinePage, TimelineQuery } from './timeline-reader.js';
 export { DEFAULT_LIMIT, MAX_LIMIT } from './cursor.js';
 export type { Person } from './entities.js';
 export {

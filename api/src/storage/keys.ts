@@ -59,6 +59,23 @@ export function comparePositions(a: Position, b: Position): number {
   return a.id < b.id ? -1 : 1;
 }
 
+// Save markers (see message-writer.ts): 16 partitions by the id's first hex digit, so the
+// markers of a busy room do not all land on one partition; row keys sort by start time.
+export const PENDING_PARTITIONS = [...HEX].map((digit) => `pending_${digit}`);
+
+export function pendingPartition(messageId: string): string {
+  return `pending_${messageId[0] ?? '0'}`;
+}
+
+export function pendingKey(startedMs: number, messageId: string): string {
+  return `${pad(startedMs)}_${messageId}`;
+}
+
+/** Every marker written before `ms` has a row key below this. */
+export function pendingKeyBefore(ms: number): string {
+  return pad(ms);
+}
+
 // User ids are opaque provider strings; base64url keeps any of them clear of the characters
 // keys forbid (/ \ # ?) and of URL escaping trouble in point queries.
 const encodeId = (userId: string): string => Buffer.from(userId, 'utf8').toString('base64url');

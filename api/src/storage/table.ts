@@ -1,8 +1,15 @@
-// One table: created on first use (once per process, shared by concurrent callers, retried
-// after a failure) and every call bounded by a timeout, so a stalled storage account turns
-// into StorageUnavailableError instead of a request that hangs until the host kills it.
-import type { TableClient } from '@azure/data-tables';
+// The three tables, each created on first use (once per process, shared by concurrent callers,
+// retried after a failure) and every call bounded by a deadline, so a stalled storage account
+// turns into StorageUnavailableError instead of a request that hangs until the host kills it.
+import { TableClient } from '@azure/data-tables';
 import { classifyStorageError, StorageUnavailableError } from './errors.js';
+import { clientOptions, type StorageSettings } from './settings.js';
+
+export const TABLE_NAMES = {
+  timeline: 'ChatTimeline',
+  messageIds: 'ChatMessageIds',
+  people: 'ChatPeople',
+} as const;
 
 export class StorageTable {
   private created: Promise<void> | undefined;
@@ -52,4 +59,29 @@ export class StorageTable {
       clearTimeout(timer);
     }
   }
+}
+
+export interface ChatTables {
+  timeline: StorageTable;
+  messageIds: StorageTable;
+  people: StorageTable;
+}
+
+export function openTables(settings: StorageSettings, timeoutMs: number): ChatTables {
+  // A refused connection fails in well under a second; the deadline bounds everything else.
+  const options = clientOptions(settings, {
+    maxRetries: 2,
+    retryDelayInMs: 100,
+    maxRetryDelayInMs: 1000,
+  });
+  const open = (name: string): StorageTable =>
+    new StorageTable(
+      TableClient.fromConnectionString(settings.connectionString, name, options),
+      timeoutMs,
+    );
+  return {
+    timeline: open(TABLE_NAMES.timeline),
+    messageIds: open(TABLE_NAMES.messageIds),
+    people: open(TABLE_NAMES.people),
+  };
 }

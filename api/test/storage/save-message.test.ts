@@ -9,17 +9,21 @@ import {
   TABLE_NAMES,
   type ChatStorage,
 } from '../../src/storage/index.js';
-import { userPartition } from '../../src/storage/keys.js';
+import { pendingKey, pendingPartition, userPartition } from '../../src/storage/keys.js';
+import { createMessageWriter } from '../../src/storage/message-writer.js';
+import { openTables } from '../../src/storage/table.js';
+import type { StorageSettings } from '../../src/storage/settings.js';
 import { startAzurite, type AzuriteTables } from '../support/azurite.js';
 import { ALICE, BOB, CAROL, privateMessage, publicMessage } from './seed.js';
 
 let azurite: AzuriteTables;
 let storage: ChatStorage;
 let timelineTable: TableClient;
+let settings: StorageSettings;
 
 beforeAll(async () => {
   azurite = await startAzurite();
-  const settings = readStorageSettings({ ChatStorageConnectionString: azurite.connectionString });
+  settings = readStorageSettings({ ChatStorageConnectionString: azurite.connectionString });
   storage = createChatStorage(settings);
   timelineTable = TableClient.fromConnectionString(
     settings.connectionString,
@@ -174,5 +178,66 @@ describe('catch-up near the present', () => {
     expect(page.messages.map((m) => m.id)).toEqual([message.id]);
     const next = await settled.listTimeline(ALICE.id, { after: page.newerCursor });
     expect(next.messages).toEqual([]);
+  });
+});
+
+describe('saves that stop half way', () => {
+  it('are finished by completeUnfinishedSaves once they are old enough, then forgotten', async () => {
+    const start = Date.now() - 5 * 86_400_000;
+    const message = privateMessage(BOB, CAROL, new Date(start + 1), 'the process died here');
+    // The first half of saveMessage (id claimed, marker written), then "the process dies".
+    const writer = createMessageWriter(openTables(settings, 5000), Date.now);
+    await writer.startSave(message);
+    expect(await timelineIds(BOB.id, start)).not.toContain(message.id);
+    expect(await timelineIds(CAROL.id, start)).not.toContain(message.id);
+
+    // Too recent: it could still be running.
+    await expect(storage.completeUnfinishedSaves(60_000)).resolves.toEqual({
+      completed: 0,
+      discarded: 0,
+    });
+    const sweep = await storage.completeUnfinishedSaves(0);
+    expect(sweep.completed).toBeGreaterThanOrEqual(1);
+    expect(await timelineIds(BOB.id, start)).toContain(message.id);
+    expect(await timelineIds(CAROL.id, start)).toContain(message.id);
+    expect(await timelineIds(ALICE.id, start)).not.toContain(message.id);
+    await expect(storage.completeUnfinishedSaves(0)).resolves.toEqual({
+      completed: 0,
+      discarded: 0,
+    });
+    // A late retry of the same send is still recognised.
+    await expect(storage.saveMessage(message)).resolves.toEqual({ message, duplicate: true });
+  });
+
+  it('discard a marker whose save never claimed its id', async () => {
+    const ids = TableClient.fromConnectionString(
+      settings.connectionString,
+      TABLE_NAMES.messageIds,
+      {
+        allowInsecureConnection: true,
+      },
+    );
+    const orphan = publicMessage(ALICE, new Date());
+    await ids.upsertEntity({
+      partitionKey: pendingPartition(orphan.id),
+      rowKey: pendingKey(Date.now() - 1000, orphan.id),
+      messageId: orphan.id,
+    });
+    await expect(storage.completeUnfinishedSaves(0)).resolves.toEqual({
+      completed: 0,
+      discarded: 1,
+    });
+    await expect(storage.completeUnfinishedSaves(0)).resolves.toEqual({
+      completed: 0,
+      discarded: 0,
+    });
+  });
+
+  it('leave no marker behind after an ordinary save', async () => {
+    await storage.saveMessage(publicMessage(CAROL, new Date()));
+    await expect(storage.completeUnfinishedSaves(0)).resolves.toEqual({
+      completed: 0,
+      discarded: 0,
+    });
   });
 });
