@@ -23,8 +23,8 @@ export interface RunningEmulator {
 }
 
 const SHUTDOWN_REASON = 'The SignalR emulator is shutting down.';
-/** How long close() lets sockets finish their close handshake before cutting them. */
-const SHUTDOWN_GRACE_MS = 500;
+/** How long close() waits for Close messages to reach clients before cutting their sockets. */
+const SHUTDOWN_GRACE_MS = 1000;
 
 /** Starts an emulator; resolves once it listens. */
 export async function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator> {
@@ -59,15 +59,16 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      for (const connection of context.connections.all()) connection.close(SHUTDOWN_REASON, true);
-      client.close();
-      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      const open = context.connections.all();
+      for (const connection of open) connection.close(SHUTDOWN_REASON, true);
+      // Keep serving while the Close messages leave: a long-polling client must poll once more.
       await Promise.race([
-        serverClosed,
+        Promise.all(open.map((connection) => connection.drained())),
         new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
       ]);
-      // Upgraded and streaming sockets are not idle: cut what is left after the grace period.
+      client.close();
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Whatever is still open (upgraded, streaming or idle keep-alive sockets) is cut now.
       for (const socket of sockets) socket.destroy();
       server.closeAllConnections();
       await serverClosed;

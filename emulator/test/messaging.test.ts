@@ -106,6 +106,14 @@ describe.each(TRANSPORTS)('official client over %s', (_name, transport) => {
     await expectEventually(() => running.connectionCount() === 0);
   });
 
+  it('closing the emulator closes the client with a reason', async () => {
+    const running = await emulator();
+    const app = await negotiateApp(running);
+    const alice = await connect(app, transport, 'alice');
+    await running.close();
+    expect((await alice.closed)?.message).toMatch(/shutting down/);
+  });
+
   it('closes a client that invokes a hub method, saying why', async () => {
     const running = await emulator();
     const app = await negotiateApp(running);

@@ -87,6 +87,18 @@ describe('hub protocol over a raw WebSocket', () => {
     expect(bystander.socket.readyState).toBe(bystander.socket.OPEN);
   });
 
+  it('on close, sends every client a Close that allows reconnecting', async () => {
+    const running = await emulator();
+    const raw = await handshaken(running);
+    await running.close();
+    await raw.closed;
+    expect(JSON.parse((raw.received.at(-1) ?? '').replace(RS, ''))).toEqual({
+      type: 7,
+      error: 'The SignalR emulator is shutting down.',
+      allowReconnect: true,
+    });
+  });
+
   it('accepts several messages in one frame and a handshake split across frames', async () => {
     const running = await emulator();
     const raw = await openRaw(running);

@@ -35,7 +35,6 @@ export function unauthorized(error: TokenError): HttpError {
  */
 export class ClientEndpoints {
   private readonly webSockets: WebSocketServer;
-  private readonly transportsById = new Map<string, LongPollingTransport>();
   private readonly lifecycle: HubConnectionEvents;
 
   constructor(private readonly context: EmulatorContext) {
@@ -151,10 +150,7 @@ export class ClientEndpoints {
       policy,
       {
         onConnected: (opened) => this.lifecycle.onConnected(opened),
-        onClosed: (closed, reason) => {
-          this.transportsById.delete(closed.token);
-          this.lifecycle.onClosed(closed, reason);
-        },
+        onClosed: (closed, reason) => this.lifecycle.onClosed(closed, reason),
       },
     );
     connections.add(connection);
@@ -211,15 +207,8 @@ export class ClientEndpoints {
   }
 
   private poll(connection: HubConnection, response: ServerResponse): void {
-    let transport = this.transportsById.get(connection.token);
-    if (!transport) {
-      if (connection.transportKind !== undefined) {
-        if (connection.isClosed) {
-          sendEmpty(response, 204);
-          return;
-        }
-        throw new HttpError(400, `Connection uses ${connection.transportKind}, not LongPolling.`);
-      }
+    let transport = connection.transport;
+    if (transport === undefined) {
       if (connection.isClosed) {
         sendEmpty(response, 204);
         return;
@@ -227,8 +216,11 @@ export class ClientEndpoints {
       const owner = connection;
       transport = new LongPollingTransport(() => owner.closeSlowClient());
       connection.attach(transport);
-      this.transportsById.set(connection.token, transport);
     }
+    if (!(transport instanceof LongPollingTransport)) {
+      throw new HttpError(400, `Connection uses ${transport.kind}, not LongPolling.`);
+    }
+    // Also after the close: the queued Close message is delivered, then polls get 204.
     transport.poll(response);
   }
 

@@ -39,7 +39,7 @@ const HANDSHAKE_OK_MESSAGE = new OutgoingMessage(HANDSHAKE_OK);
  */
 export class HubConnection {
   private state: State = 'waiting-for-transport';
-  private transport: Transport | undefined;
+  private currentTransport: Transport | undefined;
   private readonly reader: RecordReader;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -64,8 +64,12 @@ export class HubConnection {
     this.handshakeTimer.unref();
   }
 
+  get transport(): Transport | undefined {
+    return this.currentTransport;
+  }
+
   get transportKind(): TransportKind | undefined {
-    return this.transport?.kind;
+    return this.currentTransport?.kind;
   }
 
   get isConnected(): boolean {
@@ -79,7 +83,7 @@ export class HubConnection {
   attach(transport: Transport): void {
     if (this.state !== 'waiting-for-transport')
       throw new Error('Connection already has a transport.');
-    this.transport = transport;
+    this.currentTransport = transport;
     this.state = 'handshaking';
     this.idleTimer = setTimeout(
       () =>
@@ -106,7 +110,7 @@ export class HubConnection {
           ? error.message
           : 'Internal error while handling the message.';
       if (this.state === 'handshaking') {
-        this.transport?.write(new OutgoingMessage(handshakeError(reason)));
+        this.currentTransport?.write(new OutgoingMessage(handshakeError(reason)));
         this.close(undefined, false, false);
       } else {
         this.close(`Connection closed with an error: ${reason}`, false);
@@ -118,7 +122,7 @@ export class HubConnection {
   send(message: OutgoingMessage): void {
     if (this.state !== 'connected') return;
     this.wroteSinceLastKeepAlive = true;
-    this.transport?.write(message);
+    this.currentTransport?.write(message);
   }
 
   /**
@@ -133,10 +137,15 @@ export class HubConnection {
     clearTimeout(this.idleTimer);
     clearInterval(this.keepAliveTimer);
     if (wasConnected && sendCloseMessage) {
-      this.transport?.write(new OutgoingMessage(closeMessage(error, allowReconnect)));
+      this.currentTransport?.write(new OutgoingMessage(closeMessage(error, allowReconnect)));
     }
-    this.transport?.end();
+    this.currentTransport?.end();
     this.events.onClosed(this, error);
+  }
+
+  /** Resolves when what the connection wrote before closing has left (immediately without a transport). */
+  drained(): Promise<void> {
+    return this.currentTransport?.drained() ?? Promise.resolve();
   }
 
   /** The transport holds too much unread data for this client. */
@@ -152,10 +161,10 @@ export class HubConnection {
   private handshake(record: string): void {
     parseHandshake(record);
     clearTimeout(this.handshakeTimer);
-    this.transport?.write(HANDSHAKE_OK_MESSAGE);
+    this.currentTransport?.write(HANDSHAKE_OK_MESSAGE);
     this.state = 'connected';
     this.keepAliveTimer = setInterval(() => {
-      if (!this.wroteSinceLastKeepAlive) this.transport?.write(PING_MESSAGE);
+      if (!this.wroteSinceLastKeepAlive) this.currentTransport?.write(PING_MESSAGE);
       this.wroteSinceLastKeepAlive = false;
     }, this.timings.keepAliveIntervalMs);
     this.keepAliveTimer.unref();

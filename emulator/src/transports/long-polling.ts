@@ -18,6 +18,7 @@ export class LongPollingTransport implements Transport {
   private pendingPoll: { response: ServerResponse; timer: NodeJS.Timeout } | undefined;
   private ended = false;
   private firstPoll = true;
+  private readonly drainWaiters: Array<() => void> = [];
 
   constructor(private readonly onOverflow: OverflowHandler) {}
 
@@ -38,6 +39,12 @@ export class LongPollingTransport implements Transport {
     if (this.ended) return;
     this.ended = true;
     this.flush();
+  }
+
+  /** After end(): resolves when the client has polled away what was queued (the Close). */
+  drained(): Promise<void> {
+    if (this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
   /**
@@ -71,18 +78,23 @@ export class LongPollingTransport implements Transport {
       const body = this.queue.join('');
       this.queue.length = 0;
       this.queuedLength = 0;
-      this.complete(200, body);
+      const sent = this.complete(200, body);
+      const waiters = this.drainWaiters.splice(0);
+      const release = () => waiters.forEach((resolve) => resolve());
+      if (sent && !sent.writableFinished) sent.once('close', release);
+      else release();
     } else if (this.ended) {
       this.complete(204, '');
     }
   }
 
-  private complete(status: number, body: string): void {
+  private complete(status: number, body: string): ServerResponse | undefined {
     const poll = this.pendingPoll;
-    if (!poll) return;
+    if (!poll) return undefined;
     this.pendingPoll = undefined;
     clearTimeout(poll.timer);
     respond(poll.response, status, body);
+    return poll.response;
   }
 }
 

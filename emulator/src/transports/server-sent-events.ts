@@ -44,6 +44,11 @@ export class ServerSentEventsTransport implements Transport {
     this.response.write(lines.map((line) => `data: ${line}\r\n`).join('') + '\r\n');
   }
 
+  drained(): Promise<void> {
+    if (this.response.writableFinished || this.response.destroyed) return Promise.resolve();
+    return new Promise((resolve) => this.response.once('close', () => resolve()));
+  }
+
   end(): void {
     if (this.ended) return;
     this.ended = true;

@@ -8,6 +8,8 @@ export interface Transport {
   write(message: OutgoingMessage): void;
   /** Flushes what is queued where the wire allows it, then ends the wire. Idempotent. */
   end(): void;
+  /** Resolves once, after end(), everything written has left (or can no longer leave). */
+  drained(): Promise<void>;
 }
 
 /**

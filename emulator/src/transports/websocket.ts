@@ -42,6 +42,11 @@ export class WebSocketTransport implements Transport {
     this.socket.send(message.buffer, TEXT_FRAME);
   }
 
+  drained(): Promise<void> {
+    if (this.socket.readyState === this.socket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once('close', () => resolve()));
+  }
+
   end(): void {
     if (this.ended) return;
     this.ended = true;
