@@ -32,12 +32,17 @@ export async function keepOffline(context: BrowserContext): Promise<void> {
   );
 }
 
+/** "Sign out", whether the app renders it as a link or as a button. */
+export const signOutControl = (page: Page) =>
+  page.getByRole('button', { name: 'Sign out' }).or(page.getByRole('link', { name: 'Sign out' }));
+
 export async function signInThroughMockForm(page: Page, name: string): Promise<void> {
   await page.goto('/');
   await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
-  await page.locator('#userDetails').fill(name);
+  // The form stores what is typed on keyup, so type it as a person would.
+  await page.locator('#userDetails').pressSequentially(name);
   await page.locator('#submit').click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(signOutControl(page)).toBeVisible();
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({

@@ -1,5 +1,5 @@
 import { type Page } from '@playwright/test';
-import { expect, signInThroughMockForm, test } from '../fixtures.ts';
+import { expect, signInThroughMockForm, signOutControl, test } from '../fixtures.ts';
 
 const timeline = (page: Page) => page.getByRole('log', { name: 'Messages' });
 const messageWith = (page: Page, text: string) =>
@@ -26,7 +26,7 @@ test('signs in through the mock form and signs out again', async ({ page }) => {
   await expect(page.getByText('dana', { exact: true }).first()).toBeVisible();
   await expectConnected(page);
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOutControl(page).click();
   await expect(page.getByRole('link', { name: 'Sign in with GitHub' })).toBeVisible();
   const me = await page.request.get('/.auth/me');
   expect(await me.json()).toEqual({ clientPrincipal: null });
