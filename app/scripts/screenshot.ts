@@ -5,9 +5,11 @@
  *
  *   npx tsx app/scripts/screenshot.ts [outDir]    (after `npm run build -w app`)
  *
- * CHROMIUM_PATH picks the browser (default /usr/bin/chromium).
+ * CHROMIUM_PATH picks the browser (default /usr/bin/chromium). The pages are served with the
+ * global headers of ../staticwebapp.config.json (its CSP included), and any CSP violation
+ * or page error fails the run.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page, type Route } from 'playwright';
@@ -80,9 +82,32 @@ async function fakeSignalR(page: Page): Promise<void> {
   });
 }
 
+/** The headers SWA adds to every response, so the build is checked under its real CSP. */
+function swaGlobalHeaders(): Record<string, string> {
+  const file = resolve(appDir, '..', 'staticwebapp.config.json');
+  if (!existsSync(file)) return {};
+  const config = JSON.parse(readFileSync(file, 'utf8')) as {
+    globalHeaders?: Record<string, string>;
+  };
+  return config.globalHeaders ?? {};
+}
+
+function watchForProblems(page: Page, problems: string[]): void {
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) problems.push(message.text());
+  });
+  page.on('dialog', (dialog) => problems.push(`unexpected dialog: ${dialog.message()}`));
+}
+
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
-  const server = await preview({ root: appDir, preview: { port: 0, host: '127.0.0.1' } });
+  const headers = swaGlobalHeaders();
+  const problems: string[] = [];
+  const server = await preview({
+    root: appDir,
+    preview: { port: 0, host: '127.0.0.1', headers },
+  });
   const baseUrl = server.resolvedUrls?.local[0];
   if (!baseUrl) throw new Error('vite preview did not report a URL');
   const browser = await chromium.launch({
@@ -90,6 +115,7 @@ async function main(): Promise<void> {
   });
   try {
     const welcome = await browser.newPage({ viewport: { width: 360, height: 640 } });
+    watchForProblems(welcome, problems);
     await welcome.route('**/.auth/me', (route) =>
       route.fulfill({ json: { clientPrincipal: null } }),
     );
@@ -104,9 +130,7 @@ async function main(): Promise<void> {
           viewport: { width, height: width > 500 ? 720 : 740 },
           colorScheme: scheme,
         });
-        page.on('dialog', (dialog) => {
-          throw new Error(`Unexpected dialog: ${dialog.message()}`);
-        });
+        watchForProblems(page, problems);
         await page.route('**/.auth/me', (route) =>
           route.fulfill({
             json: {
@@ -147,6 +171,10 @@ async function main(): Promise<void> {
         await page.close();
       }
     }
+    if (problems.length > 0) throw new Error(`Problems in the page:\n${problems.join('\n')}`);
+    console.log(
+      `No CSP violations or page errors (CSP: ${headers['Content-Security-Policy'] ?? 'none'})`,
+    );
   } finally {
     await browser.close();
     await new Promise<void>((done) => server.httpServer.close(() => done()));
