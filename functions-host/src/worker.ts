@@ -254,5 +254,10 @@ process.on('uncaughtException', (error) => {
 });
 // The host going away must not leave an orphaned worker behind.
 process.on('disconnect', () => process.exit(0));
+// The host owns the worker's lifetime (a `shutdown` message, or the IPC channel closing). A Ctrl-C
+// or a SIGTERM sent to the whole process group must not kill the worker first: the host would
+// take that for a crash and start a new worker while it shuts down.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
 
 void load();
