@@ -160,6 +160,9 @@ export function renderTable({ setups, rounds, hold, comparison }: TableInput): s
       (s) => s.serverCpuMicrosPerDelivery.toFixed(2),
       comparison?.serverCpuPerDelivery,
     );
+    add(sample, 'client (bench) CPU per delivery (us)', (s) =>
+      s.clientCpuMicrosPerDelivery.toFixed(2),
+    );
     add(
       sample,
       'CPU in fan-out, server / clients (% of core)',

@@ -35,6 +35,8 @@ export interface FanoutMeasurement {
   cpuShare: { server: number; clients: number };
   /** Server CPU time per delivered message: cost that background load barely changes. */
   serverCpuMicrosPerDelivery: number;
+  /** The bench process's CPU time (all its threads) per delivered message. */
+  clientCpuMicrosPerDelivery: number;
 }
 
 export interface ConnectedTarget {
@@ -94,6 +96,8 @@ export async function connectTarget(
         const serverAfter = await server.memory();
         const serverMicros = serverAfter.cpuMicros - serverBefore.cpuMicros;
         const share = (micros: number): number => micros / 1000 / fanout.durationMs;
+        const perDelivery = (micros: number): number =>
+          fanout.delivered > 0 ? micros / fanout.delivered : Number.NaN;
         return {
           kind,
           round,
@@ -102,8 +106,8 @@ export async function connectTarget(
             server: share(serverMicros),
             clients: share(clientsCpu.user + clientsCpu.system),
           },
-          serverCpuMicrosPerDelivery:
-            fanout.delivered > 0 ? serverMicros / fanout.delivered : Number.NaN,
+          serverCpuMicrosPerDelivery: perDelivery(serverMicros),
+          clientCpuMicrosPerDelivery: perDelivery(clientsCpu.user + clientsCpu.system),
         };
       },
       close,

@@ -52,4 +52,20 @@ describe('npm run bench (small)', () => {
     expect(report.comparison?.rounds).toHaveLength(2);
     expect(report.comparison?.throughput).toBeGreaterThan(0);
   });
+
+  it('delivers every broadcast when the clients live in worker threads', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'bench-'));
+    dirs.push(out);
+    const args = [script, '--targets', 'emulator', '--client-threads', '2', '--clients', '21'];
+    args.push('--broadcasts', '5', '--warmup', '1', '--rounds', '1', '--hold-clients', '0');
+    await promisify(execFile)(tsx, [...args, '--out', out], { timeout: 50_000 });
+
+    const [file] = await readdir(out);
+    const report = JSON.parse(await readFile(join(out, file!), 'utf8')) as Report;
+    expect(report.setups.emulator).toMatchObject({
+      connect: { connected: 21 },
+      serverConnections: 21,
+    });
+    expect(report.rounds[0]?.emulator?.fanout).toMatchObject({ delivered: 105, expected: 105 });
+  });
 });

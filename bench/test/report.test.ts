@@ -26,6 +26,7 @@ function measurement(
     },
     cpuShare: { server: 1, clients: 1 },
     serverCpuMicrosPerDelivery: 1_000_000 / perSecond,
+    clientCpuMicrosPerDelivery: 1_000_000 / perSecond,
   };
 }
 
