@@ -77,6 +77,33 @@ describe('client tokens', () => {
     expect(running.connectionCount()).toBe(0);
   });
 
+  it('answers tokens with hostile contents with a clean 401', async () => {
+    const running = await emulator();
+    const { default: WebSocket } = await import('ws');
+    for (const alg of ['HS256\r\nX-Injected: 1', 'ü', '"quoted"', 'x'.repeat(5000)]) {
+      const token = mintToken({ aud: 'http://localhost/client/?hub=chat', exp: now() + 60 }, KEY, {
+        alg,
+      });
+      const response = await negotiate(running.endpoint, token);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('x-injected')).toBeNull();
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+      const restResponse = await rest(running, 'POST', '/api/hubs/chat/:send', {
+        token,
+        body: { target: 'x' },
+      });
+      expect(restResponse.status).toBe(401);
+      const upgrade = await new Promise<number>((resolve) => {
+        const socket = new WebSocket(
+          `ws://127.0.0.1:${running.port}/client/?hub=chat&access_token=${token}`,
+        );
+        socket.on('unexpected-response', (_request, reply) => resolve(reply.statusCode ?? 0));
+        socket.on('error', () => resolve(-1));
+      });
+      expect(upgrade).toBe(401);
+    }
+  });
+
   it('the official client reports a 401 from the service', async () => {
     const running = await emulator();
     const connection = new signalR.HubConnectionBuilder()

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { HttpError } from '../http/respond.js';
 import { type JwtClaims, TokenError, verifyHs256 } from './jwt.js';
 
 export { TokenError } from './jwt.js';
@@ -117,4 +118,12 @@ export function userIdOf(claims: JwtClaims): string | undefined {
     if (typeof value === 'string' && value !== '') return value;
   }
   return undefined;
+}
+
+/** A token failure as the 401 the service answers: a one-line reason and a Bearer challenge. */
+export function unauthorized(error: TokenError): HttpError {
+  return new HttpError(401, `Unauthorized: ${error.message}.`, {
+    // The reason may quote token contents: keep the header to printable ASCII, no quotes.
+    'WWW-Authenticate': `Bearer error="invalid_token", error_description="${error.message.replace(/[^\x20-\x7e]|"/g, '?').slice(0, 200)}"`,
+  });
 }

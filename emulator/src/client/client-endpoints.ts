@@ -1,7 +1,7 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { TokenError, authorizeClient } from '../auth/access.js';
+import { TokenError, authorizeClient, unauthorized } from '../auth/access.js';
 import { newConnectionId, newConnectionToken } from '../connection/connection-store.js';
 import { HubConnection, type HubConnectionEvents } from '../connection/hub-connection.js';
 import { connectionLifecycle } from '../connection/lifecycle.js';
@@ -21,12 +21,6 @@ const AVAILABLE_TRANSPORTS = [
 
 /** Frames larger than the message cap are refused by `ws` itself; leave room for several. */
 const WS_PAYLOAD_FACTOR = 4;
-
-export function unauthorized(error: TokenError): HttpError {
-  return new HttpError(401, `Unauthorized: ${error.message}.`, {
-    'WWW-Authenticate': `Bearer error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`,
-  });
-}
 
 /**
  * The client side of the service: `/client/negotiate` and the three transports on `/client/`.
@@ -254,7 +248,7 @@ function rejectUpgrade(socket: Duplex, error: HttpError): void {
   const body = error.message.replace(/[\r\n]+/g, ' ') + '\n';
   const reason = STATUS_CODES[error.status] ?? 'Error';
   const headers = Object.entries(error.headers)
-    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .map(([name, value]) => `${name}: ${value.replace(/[^\x20-\x7e]/g, '?')}\r\n`)
     .join('');
   socket.end(
     `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +

@@ -22,7 +22,11 @@ function requestUrl(request: IncomingMessage): URL {
  */
 export function createFront(context: EmulatorContext, client: ClientEndpoints): Server {
   const server = createServer((request, response) => {
-    void handle(context, client, request, response);
+    handle(context, client, request, response).catch((error: unknown) => {
+      // Last line of defence: even a failure to answer must not end the process.
+      context.options.log(`failed to answer a request: ${String(error)}`);
+      response.destroy();
+    });
   });
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TokenError, authorizeRest } from '../auth/access.js';
-import { unauthorized } from '../client/client-endpoints.js';
+import { TokenError, authorizeRest, unauthorized } from '../auth/access.js';
 import type { EmulatorContext } from '../context.js';
 import { HttpError, sendEmpty } from '../http/respond.js';
 import { checkHubName } from '../names.js';
