@@ -65,7 +65,14 @@ export async function apiErrorFromResponse(response: Response): Promise<ApiError
 }
 
 export function networkError(cause: unknown): ApiError {
-  const error = new ApiError(0, 'network', 'The server could not be reached.');
+  // By name: the DOMException may come from another realm (a test's or a frame's).
+  const timedOut =
+    typeof cause === 'object' &&
+    cause !== null &&
+    (cause as { name?: unknown }).name === 'TimeoutError';
+  const error = timedOut
+    ? new ApiError(0, 'timeout', 'The server did not answer in time.')
+    : new ApiError(0, 'network', 'The server could not be reached.');
   error.cause = cause;
   return error;
 }

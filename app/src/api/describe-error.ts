@@ -9,7 +9,7 @@ export function describeSendError(error: unknown): string {
       ? 'Too many messages: try again in a moment.'
       : `Too many messages: try again in ${Math.max(1, seconds)} s.`;
   }
-  if (error.status === 0) return 'Not sent: the server could not be reached.';
+  if (error.status === 0) return `Not sent: ${error.message.toLowerCase()}`;
   if (error.status >= 500) return `Not sent: the server had a problem (${error.status}).`;
   return `Not sent: ${error.message}`;
 }

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, apiErrorFromResponse, networkError, parseRetryAfter } from './api-error.js';
+import { fetchCurrentUser } from './auth.js';
+import { describeSendError } from './describe-error.js';
+import { postMessage } from './messages.js';
+import { json } from '../test/fake-fetch.js';
+
+describe('API errors', () => {
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(7);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+
+  it("takes code, message and field from the API's error body", async () => {
+    const error = await apiErrorFromResponse(
+      json(
+        { error: { code: 'invalid_request', message: 'Bad text.', field: 'text', rule: 'type' } },
+        422,
+      ),
+    );
+    expect(error).toMatchObject({ status: 422, code: 'invalid_request', message: 'Bad text.' });
+    expect(error.details).toMatchObject({ field: 'text', rule: 'type' });
+  });
+
+  it('copes with a body that is not JSON', async () => {
+    const error = await apiErrorFromResponse(
+      new Response('<html>Bad gateway</html>', { status: 502 }),
+    );
+    expect(error).toMatchObject({ status: 502, code: 'http' });
+    expect(describeSendError(error)).toBe('Not sent: the server had a problem (502).');
+  });
+
+  it('describes each kind of failure in one sentence', () => {
+    expect(
+      describeSendError(new ApiError(429, 'rate_limited', 'x', { retryAfterSeconds: 3 })),
+    ).toBe('Too many messages: try again in 3 s.');
+    expect(describeSendError(new ApiError(429, 'rate_limited', 'x'))).toBe(
+      'Too many messages: try again in a moment.',
+    );
+    expect(describeSendError(networkError(new TypeError('Failed to fetch')))).toBe(
+      'Not sent: the server could not be reached.',
+    );
+    expect(describeSendError(new ApiError(422, 'invalid_request', 'Text is empty.'))).toBe(
+      'Not sent: Text is empty.',
+    );
+  });
+});
+
+describe('postMessage', () => {
+  it('fails a send the server never answers, so it can be retried', async () => {
+    const hanging: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    const sent = postMessage({ id: 'a', text: 'hello' }, hanging, 20);
+    await expect(sent).rejects.toMatchObject({ status: 0, code: 'timeout' });
+    await sent.catch((error: unknown) =>
+      expect(describeSendError(error)).toBe('Not sent: the server did not answer in time.'),
+    );
+  });
+
+  it('resolves null when a 202 carries no usable message', async () => {
+    const accepted: typeof fetch = () => Promise.resolve(json({ unexpected: true }, 202));
+    await expect(postMessage({ id: 'a', text: 'hello' }, accepted)).resolves.toBeNull();
+  });
+});
+
+describe('fetchCurrentUser', () => {
+  it('treats a principal without a user id as signed out', async () => {
+    const me: typeof fetch = () => Promise.resolve(json({ clientPrincipal: { userDetails: 'x' } }));
+    await expect(fetchCurrentUser(me)).resolves.toBeNull();
+  });
+
+  it('reads the signed-in person', async () => {
+    const me: typeof fetch = () =>
+      Promise.resolve(
+        json({
+          clientPrincipal: {
+            identityProvider: 'aad',
+            userId: 'u1',
+            userDetails: 'Ada',
+            userRoles: [],
+          },
+        }),
+      );
+    await expect(fetchCurrentUser(me)).resolves.toEqual({ id: 'u1', name: 'Ada', provider: 'aad' });
+  });
+});
