@@ -18,7 +18,7 @@ async function start(kind: ServerKind): Promise<RunningServer> {
 }
 
 function send(message: ChildReply): void {
-  process.send?.(message);
+  if (process.connected) process.send?.(message);
 }
 
 const kind = process.argv[2];
@@ -30,8 +30,14 @@ if (kind !== 'plain' && kind !== 'emulator') {
 const server = await start(kind);
 send({ type: 'ready', port: server.port });
 
+let stopping: Promise<void> | undefined;
+function shutdown(): Promise<void> {
+  stopping ??= server.close().finally(() => send({ type: 'closed' }));
+  return stopping;
+}
+
 // The parent going away (crash, Ctrl-C) closes the IPC channel: never outlive it.
-process.on('disconnect', () => void server.close().finally(() => process.exit(0)));
+process.on('disconnect', () => void shutdown().finally(() => process.exit(0)));
 
 process.on('message', (raw: ParentRequest) => {
   if (raw.type === 'memory') {
@@ -48,10 +54,6 @@ process.on('message', (raw: ParentRequest) => {
       cpuMicros: cpu.user + cpu.system,
     });
   } else if (raw.type === 'close') {
-    void server.close().finally(() => {
-      send({ type: 'closed' });
-      process.disconnect();
-      process.exit(0);
-    });
+    void shutdown().finally(() => process.exit(0));
   }
 });
