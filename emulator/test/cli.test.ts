@@ -34,32 +34,35 @@ function run(...args: string[]) {
 }
 
 describe('CLI', () => {
-  it('prints the connection string, and on SIGTERM closes clients to reconnect and exits 0 within 2 s', async () => {
-    const cli = run('--port', '0', '--host', '127.0.0.1');
-    const line = await cli.connectionString;
-    expect(line).toMatch(
-      /^Endpoint=http:\/\/localhost;Port=\d+;AccessKey=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH;Version=1\.0;$/,
-    );
-    const port = /Port=(\d+)/.exec(line)?.[1];
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'prints the connection string; on %s closes clients and exits 0 within 2 s',
+    async (signal) => {
+      const cli = run('--port', '0', '--host', '127.0.0.1');
+      const line = await cli.connectionString;
+      expect(line).toMatch(
+        /^Endpoint=http:\/\/localhost;Port=\d+;AccessKey=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH;Version=1\.0;$/,
+      );
+      const port = /Port=(\d+)/.exec(line)?.[1];
 
-    const connection = new signalR.HubConnectionBuilder()
-      .withUrl(`http://localhost:${port}/client/?hub=chat`, {
-        transport: signalR.HttpTransportType.WebSockets,
-        accessTokenFactory: () => clientToken('chat', 'alice'),
-      })
-      .configureLogging(signalR.LogLevel.None)
-      .build();
-    const closed = new Promise<Error | undefined>((resolve) => connection.onclose(resolve));
-    await connection.start();
+      const connection = new signalR.HubConnectionBuilder()
+        .withUrl(`http://localhost:${port}/client/?hub=chat`, {
+          transport: signalR.HttpTransportType.WebSockets,
+          accessTokenFactory: () => clientToken('chat', 'alice'),
+        })
+        .configureLogging(signalR.LogLevel.None)
+        .build();
+      const closed = new Promise<Error | undefined>((resolve) => connection.onclose(resolve));
+      await connection.start();
 
-    const started = Date.now();
-    cli.child.kill('SIGTERM');
-    const [code, error] = await Promise.all([cli.exited, closed]);
-    expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(2000);
-    expect(error?.message).toMatch(/shutting down/);
-    expect(cli.output().stderr).toMatch(/SIGTERM/);
-  });
+      const started = Date.now();
+      cli.child.kill(signal);
+      const [code, error] = await Promise.all([cli.exited, closed]);
+      expect(code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(error?.message).toMatch(/shutting down/);
+      expect(cli.output().stderr).toContain(signal);
+    },
+  );
 
   it('rejects unknown flags and bad values with exit code 2', async () => {
     const unknown = run('--bogus');
