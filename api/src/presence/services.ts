@@ -1,5 +1,6 @@
 // Presence built from the app settings, once per distinct configuration (like the chat's
 // services), so table clients and the "table exists" memory live across invocations.
+import { SlidingWindowRateLimiter } from '../chat/rate-limiter.js';
 import { ConfigError } from '../config.js';
 import { getChatServices, type ChatServices } from '../http/services.js';
 import { readStorageSettings } from '../storage/settings.js';
@@ -13,7 +14,11 @@ const MAX_VERIFY_AFTER_SECONDS = 3600;
 export interface PresenceServices {
   chat: ChatServices;
   presence: Presence;
+  /** Per connection: the app sends one typing invocation per 3 s; twice that is tolerated. */
+  typingLimiter: SlidingWindowRateLimiter;
 }
+
+const typingLimiter = new SlidingWindowRateLimiter(2, 3000);
 
 type Env = Record<string, string | undefined>;
 
@@ -40,6 +45,6 @@ export function getPresenceServices(env: Env = process.env): PresenceServices {
   const key = JSON.stringify([storage.connectionString, verifyAfterMs]);
   if (current?.key === key && current.services.chat === chat) return current.services;
   const presence = new Presence(createPresenceTable(storage), chat.hub, { verifyAfterMs });
-  current = { key, services: { chat, presence } };
+  current = { key, services: { chat, presence, typingLimiter } };
   return current.services;
 }

@@ -13,7 +13,16 @@ export interface Typist {
   user: { id: string; name: string };
 }
 
-export type TypingOutcome = { kind: 'relayed' } | { kind: 'invalid'; reason: string };
+export type TypingOutcome =
+  { kind: 'relayed' } | { kind: 'dropped' } | { kind: 'invalid'; reason: string };
+
+export interface TypingDependencies {
+  hub: TypingHub;
+  /** The typist's connections (all their tabs), as presence knows them. */
+  typistConnections: () => Promise<readonly string[]>;
+  /** False when this connection sent too many typing invocations lately. */
+  allow: (connectionId: string) => boolean;
+}
 
 /** The recipient named by the invocation's arguments: null for the room. */
 export function readTypingRecipient(args: readonly unknown[]): string | null | { invalid: string } {
@@ -32,9 +41,7 @@ export function readTypingRecipient(args: readonly unknown[]): string | null | {
 }
 
 export async function relayTyping(
-  hub: TypingHub,
-  /** The typist's other connections (all their tabs), as presence knows them. */
-  typistConnections: () => Promise<readonly string[]>,
+  { hub, typistConnections, allow }: TypingDependencies,
   typist: Typist,
   args: readonly unknown[],
 ): Promise<TypingOutcome> {
@@ -42,6 +49,8 @@ export async function relayTyping(
   if (recipient !== null && typeof recipient === 'object') {
     return { kind: 'invalid', reason: recipient.invalid };
   }
+  // Clients throttle themselves; this only stops a misbehaving one from costing REST calls.
+  if (!allow(typist.connectionId)) return { kind: 'dropped' };
   const notice: TypingNotice = { user: { id: typist.user.id, name: typist.user.name } };
   if (recipient === null) {
     const excluded = new Set(await typistConnections());

@@ -4,6 +4,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { errorResponse } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
+import { getChatServices } from '../http/services.js';
 import { getPresenceServices, type PresenceServices } from '../presence/services.js';
 import { relayTyping } from '../presence/typing.js';
 import { TYPING_INVOCATION } from '../shared/chat-message.js';
@@ -17,8 +18,9 @@ export async function upstreamEndpoint(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const services = getPresenceServices();
-  const { config } = services.chat;
+  // Only the chat's settings are needed to check the signature, so an unsigned caller never
+  // learns anything about the storage settings.
+  const { config } = getChatServices();
 
   // The signature first: an unsigned caller learns nothing and changes nothing.
   const signed = isValidUpstreamSignature(
@@ -38,6 +40,7 @@ export async function upstreamEndpoint(
     return errorResponse(404, 'unknown_hub', `This API serves the hub "${config.hubName}" only.`);
   }
 
+  const services = getPresenceServices();
   const body = await readBody(request, category);
   if (!body.ok) return body.response;
   const parsed = parseUpstreamEvent(category, event, request.headers, body.value);
@@ -59,7 +62,7 @@ async function readBody(request: HttpRequest, category: string): Promise<BodyRes
 
 async function handle(
   event: UpstreamEvent,
-  { chat, presence }: PresenceServices,
+  { chat, presence, typingLimiter }: PresenceServices,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   switch (event.kind) {
@@ -85,8 +88,11 @@ async function handle(
       if (!user)
         return errorResponse(403, 'anonymous_connection', 'Typing needs a signed-in user.');
       const outcome = await relayTyping(
-        chat.hub,
-        () => typistConnections(presence, user.id, context),
+        {
+          hub: chat.hub,
+          typistConnections: () => typistConnections(presence, user.id, context),
+          allow: (id) => typingLimiter.take(id).allowed,
+        },
         { connectionId, user },
         event.arguments,
       );

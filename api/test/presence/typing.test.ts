@@ -126,4 +126,17 @@ describe('typing', () => {
     await stack.barrier([unknownTab, bob1]);
     expect(notices(unknownTab)).toEqual([]);
   });
+
+  it("drops a connection's typing beyond two per 3 s (the app sends one), answering 200", async () => {
+    stack.configure();
+    const [alice1, bob1] = await Promise.all([
+      online(uniqueUser('alice')),
+      online(uniqueUser('bob')),
+    ]);
+    const answers = [];
+    for (let i = 0; i < 4; i += 1) answers.push((await typeFrom(alice1)).status);
+    expect(answers).toEqual([200, 200, 200, 200]);
+    await stack.barrier([alice1, bob1]);
+    expect(notices(bob1)).toHaveLength(2);
+  });
 });
