@@ -135,11 +135,17 @@ export class ClientEndpoints {
       ClientEndpoints.isNegotiatePath(url.pathname) &&
       Number(url.searchParams.get('negotiateVersion') ?? '0') < 1;
     const { options, connections, policy } = this.context;
+    const clientQuery = new URLSearchParams(url.searchParams);
+    clientQuery.delete('access_token');
     const connection = new HubConnection(
-      id,
-      legacyNegotiate ? id : newConnectionToken(),
-      hub.toLowerCase(),
-      identity.userId,
+      {
+        id,
+        token: legacyNegotiate ? id : newConnectionToken(),
+        hub,
+        userId: identity.userId,
+        claims: identity.claims,
+        clientQuery: clientQuery.toString(),
+      },
       options,
       policy,
       {

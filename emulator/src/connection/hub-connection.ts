@@ -10,6 +10,7 @@ import {
   parseHubMessage,
 } from '../protocol/json-hub-protocol.js';
 import { OutgoingMessage } from '../protocol/outgoing.js';
+import type { JwtClaims } from '../auth/jwt.js';
 import type { Transport, TransportKind } from '../transports/transport.js';
 import type { ClientInvocationPolicy } from './client-invocations.js';
 
@@ -25,6 +26,15 @@ export interface HubConnectionEvents {
   onConnected(connection: HubConnection): void;
   /** The connection ended, for whatever reason; called once. */
   onClosed(connection: HubConnection, reason: string | undefined): void;
+}
+
+export interface ConnectionIdentity {
+  id: string;
+  token: string;
+  hub: string;
+  userId: string | undefined;
+  claims: JwtClaims;
+  clientQuery: string;
 }
 
 type State = 'waiting-for-transport' | 'handshaking' | 'connected' | 'closed';
@@ -46,15 +56,28 @@ export class HubConnection {
   private keepAliveTimer: NodeJS.Timeout | undefined;
   private wroteSinceLastKeepAlive = false;
 
+  readonly id: string;
+  /** The transport id (`id` query) the client uses after negotiate. */
+  readonly token: string;
+  /** Lower-cased hub name. */
+  readonly hub: string;
+  readonly userId: string | undefined;
+  /** The token's claims and the negotiate query: what upstream events report about a client. */
+  readonly claims: Readonly<JwtClaims>;
+  readonly clientQuery: string;
+
   constructor(
-    readonly id: string,
-    readonly token: string,
-    readonly hub: string,
-    readonly userId: string | undefined,
+    identity: ConnectionIdentity,
     private readonly timings: ConnectionTimings,
     private readonly policy: ClientInvocationPolicy,
     private readonly events: HubConnectionEvents,
   ) {
+    this.id = identity.id;
+    this.token = identity.token;
+    this.hub = identity.hub.toLowerCase();
+    this.userId = identity.userId;
+    this.claims = identity.claims;
+    this.clientQuery = identity.clientQuery;
     this.reader = new RecordReader(timings.maxMessageSize);
     // Covers both a negotiated connection that never opens a transport and a silent handshake.
     this.handshakeTimer = setTimeout(
@@ -181,11 +204,7 @@ export class HubConnection {
         return;
       case MessageType.Invocation:
       case MessageType.StreamInvocation: {
-        const reason = this.policy.onInvocation(
-          { connectionId: this.id, hub: this.hub, userId: this.userId },
-          message,
-        );
-        if (reason !== undefined) this.close(reason, false);
+        this.policy.onInvocation(this, message);
         return;
       }
       case MessageType.StreamItem:
