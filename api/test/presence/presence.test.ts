@@ -187,4 +187,20 @@ describe('presence', () => {
     expect(onlineIds(await stack.online(hana), [hana.userId])).toEqual([hana.userId]);
     stack.configure();
   });
+
+  it('announces a person whose two tabs connect at the same moment', async () => {
+    stack.configure();
+    const ida = uniqueUser('ida');
+    const observer = await stack.connect(uniqueUser('observer'), EVENTS);
+    const [tab1, tab2] = await Promise.all([
+      stack.connect(ida, EVENTS),
+      stack.connect(ida, EVENTS),
+    ]);
+    const answers = await Promise.all([stack.connected(tab1), stack.connected(tab2)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    await observer.waitForEvent<OnlinePerson>(USER_JOINED_EVENT, (p) => p.id === ida.userId);
+    await stack.barrier([observer]);
+    expect(leaves(observer, ida.userId)).toHaveLength(0);
+    expect(onlineIds(await stack.online(ida), [ida.userId])).toEqual([ida.userId]);
+  });
 });
