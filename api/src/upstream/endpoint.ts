@@ -18,11 +18,9 @@ export async function upstreamEndpoint(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  // Only the chat's settings are needed to check the signature, so an unsigned caller never
-  // learns anything about the storage settings.
+  // The signature first, with only the chat's settings: an unsigned caller learns nothing
+  // (not even whether storage is configured) and changes nothing.
   const { config } = getChatServices();
-
-  // The signature first: an unsigned caller learns nothing and changes nothing.
   const signed = isValidUpstreamSignature(
     request.headers.get(SIGNATURE_HEADER),
     request.headers.get(CONNECTION_ID_HEADER),
