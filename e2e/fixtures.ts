@@ -1,6 +1,7 @@
 // Playwright fixtures: one whole local stack per worker (as `npm start` runs it, on free ports),
 // and people who sign in through the SWA CLI's real mock sign-in form, each in a browser context.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
@@ -52,12 +53,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const logDir = path.join(workerInfo.project.outputDir, 'stack-logs');
       mkdirSync(logDir, { recursive: true });
       const logFile = path.join(logDir, `worker-${workerInfo.workerIndex}.log`);
+      const storageDir = mkdtempSync(path.join(tmpdir(), 'chat-e2e-azurite-'));
       const stack = await startStack({
         ports: await freePorts(),
+        storageDir,
         log: (service, line) => appendFileSync(logFile, `[${service}] ${line}\n`),
       });
       await use(stack);
       await stack.stop();
+      rmSync(storageDir, { recursive: true, force: true });
     },
     { scope: 'worker', timeout: 180_000 },
   ],

@@ -1,5 +1,5 @@
-// The local stack: the SignalR emulator, the local Functions host (serving api/), the Vite dev
-// server (app/) and the real SWA CLI in front of them, each in its own process group so that
+// The local stack: Azurite (table storage), the SignalR emulator, the local Functions host
+// (serving api/), the Vite dev server (app/) and the real SWA CLI in front of them, each in its own process group so that
 // stopping a service frees its port (the SWA CLI starts its server through a shell).
 // `npm start` uses it with the default ports; the browser tests start one on free ports.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,12 +13,23 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** The official emulator's well-known key: not a secret, and the only key allowed in the repo. */
 export const EMULATOR_ACCESS_KEY = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH';
 
-export type ServiceName = 'signalr' | 'api' | 'app' | 'swa';
+/** Azurite's well-known development account key: public, documented by Microsoft. */
+const AZURITE_ACCOUNT_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export type ServiceName = 'storage' | 'signalr' | 'api' | 'app' | 'swa';
 export type StackPorts = Record<ServiceName, number>;
 
-export const DEFAULT_PORTS: StackPorts = { signalr: 8888, api: 7071, app: 5173, swa: 4280 };
+export const DEFAULT_PORTS: StackPorts = {
+  storage: 10002,
+  signalr: 8888,
+  api: 7071,
+  app: 5173,
+  swa: 4280,
+};
 
 const SERVICE_TITLES: Record<ServiceName, string> = {
+  storage: 'Azurite table storage',
   signalr: 'SignalR emulator',
   api: 'Functions host',
   app: 'Vite dev server',
@@ -26,10 +37,12 @@ const SERVICE_TITLES: Record<ServiceName, string> = {
 };
 
 /** Start order: each service only needs the ones before it. */
-const START_ORDER: ServiceName[] = ['signalr', 'api', 'app', 'swa'];
+const START_ORDER: ServiceName[] = ['storage', 'signalr', 'api', 'app', 'swa'];
 
 export interface StackOptions {
   ports?: Partial<StackPorts>;
+  /** Where Azurite keeps its data; default `.azurite/` at the root (git-ignored). */
+  storageDir?: string;
   /** Every output line of every service. Default: none. */
   log?: (service: ServiceName, line: string) => void;
   /** Called when a service exits while it was meant to be running. */
@@ -61,9 +74,33 @@ function localNodeScript(relative: string): string {
   return path.join(ROOT, relative);
 }
 
-function serviceSpec(name: ServiceName, ports: StackPorts): ServiceSpec {
+function storageConnectionString(port: number): string {
+  // The short form means exactly Azurite's default port; any other needs the long form.
+  return port === DEFAULT_PORTS.storage
+    ? 'UseDevelopmentStorage=true'
+    : `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_ACCOUNT_KEY};` +
+        `TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`;
+}
+
+function serviceSpec(name: ServiceName, ports: StackPorts, storageDir: string): ServiceSpec {
   const tsx = ['--import', 'tsx'];
   switch (name) {
+    case 'storage':
+      return {
+        args: [
+          localNodeScript('node_modules/azurite/dist/src/table/main.js'),
+          '--tableHost',
+          '127.0.0.1',
+          '--tablePort',
+          String(ports.storage),
+          '--location',
+          storageDir,
+          '--skipApiVersionCheck',
+          '--disableTelemetry',
+        ],
+        cwd: ROOT,
+        ready: (_child, lines) => waitForLine(lines, (line) => /successfully started/i.test(line)),
+      };
     case 'signalr':
       return {
         args: [
@@ -83,6 +120,7 @@ function serviceSpec(name: ServiceName, ports: StackPorts): ServiceSpec {
         cwd: ROOT,
         env: {
           AzureSignalRConnectionString: `Endpoint=http://localhost;Port=${ports.signalr};AccessKey=${EMULATOR_ACCESS_KEY};Version=1.0;`,
+          ChatStorageConnectionString: storageConnectionString(ports.storage),
         },
         ready: () => waitForHttp(`http://127.0.0.1:${ports.api}/admin/functions`),
       };
@@ -151,12 +189,9 @@ export async function freePort(): Promise<number> {
 }
 
 export async function freePorts(): Promise<StackPorts> {
-  return {
-    signalr: await freePort(),
-    api: await freePort(),
-    app: await freePort(),
-    swa: await freePort(),
-  };
+  const ports: Partial<StackPorts> = {};
+  for (const name of START_ORDER) ports[name] = await freePort();
+  return ports as StackPorts;
 }
 
 async function waitForLine(
@@ -229,6 +264,7 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
   const ports: StackPorts = { ...DEFAULT_PORTS, ...options.ports };
+  const storageDir = options.storageDir ?? path.join(ROOT, '.azurite');
   const log = options.log ?? (() => {});
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   const running = new Map<ServiceName, ChildProcess>();
@@ -241,7 +277,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   async function startService(name: ServiceName): Promise<void> {
     if (running.has(name)) return;
     await assertPortFree(ports[name], SERVICE_TITLES[name]);
-    const spec = serviceSpec(name, ports);
+    const spec = serviceSpec(name, ports, storageDir);
     const child = spawn(process.execPath, spec.args, {
       cwd: spec.cwd,
       env: { ...process.env, ...spec.env, FORCE_COLOR: '0', NO_COLOR: '1' },

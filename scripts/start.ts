@@ -1,7 +1,13 @@
 // `npm start`: the whole chat locally, offline, on the default ports. Ctrl-C stops everything.
-import { PortInUseError, startStack, type RunningStack, type ServiceName } from './stack.js';
+import {
+  DEFAULT_PORTS,
+  PortInUseError,
+  startStack,
+  type RunningStack,
+  type ServiceName,
+} from './stack.js';
 
-const width = Math.max(...['signalr', 'api', 'app', 'swa'].map((name) => name.length));
+const width = Math.max(...Object.keys(DEFAULT_PORTS).map((name) => name.length));
 const print = (service: ServiceName | 'start', line: string) =>
   process.stdout.write(`[${service.padEnd(width)}] ${line}\n`);
 

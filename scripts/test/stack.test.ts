@@ -21,7 +21,7 @@ describe('the local stack', () => {
     );
     // Nothing was started: every other port is still free.
     expect(Date.now() - started).toBeLessThan(5_000);
-    for (const port of [ports.signalr, ports.app, ports.swa]) {
+    for (const port of [ports.storage, ports.signalr, ports.app, ports.swa]) {
       const probe = createServer();
       await new Promise<void>((resolve, reject) => {
         probe.once('error', reject);
