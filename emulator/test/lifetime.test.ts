@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { rejectInServerlessMode } from '../src/connection/client-invocations.js';
+import { HubConnection } from '../src/connection/hub-connection.js';
+import { HubLifetimeManager } from '../src/lifetime/hub-lifetime-manager.js';
+import { OutgoingMessage } from '../src/protocol/outgoing.js';
+import type { Transport } from '../src/transports/transport.js';
+
+/** A wire that records what it is given: the lifetime manager is tested without sockets. */
+class RecordingTransport implements Transport {
+  readonly kind = 'WebSockets' as const;
+  readonly written: string[] = [];
+  write(message: OutgoingMessage): void {
+    this.written.push(message.text);
+  }
+  end(): void {}
+  drained(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function setup() {
+  let now = 1_000_000;
+  const lifetime = new HubLifetimeManager(() => now);
+  const open = (id: string, userId?: string, hub = 'chat') => {
+    const transport = new RecordingTransport();
+    const connection = new HubConnection(
+      { id, token: `t-${id}`, hub, userId, claims: {}, clientQuery: '' },
+      {
+        keepAliveIntervalMs: 60_000,
+        clientTimeoutMs: 60_000,
+        handshakeTimeoutMs: 60_000,
+        maxMessageSize: 1024,
+      },
+      rejectInServerlessMode,
+      { onConnected: (c) => lifetime.add(c), onClosed: (c) => lifetime.remove(c) },
+    );
+    connection.attach(transport);
+    connection.receive('{"protocol":"json","version":1}\x1e');
+    const received = () => transport.written.slice(1); // after the handshake reply
+    return { connection, received };
+  };
+  return { lifetime, open, advance: (ms: number) => (now += ms) };
+}
+
+const msg = (text: string) => new OutgoingMessage(text);
+
+describe('HubLifetimeManager', () => {
+  it('delivers a group send once to a connection that is a member twice over', () => {
+    const { lifetime, open } = setup();
+    const alice = open('a', 'alice');
+    lifetime.addConnectionToGroup('chat', 'room', 'a');
+    lifetime.addUserToGroup('chat', 'room', 'alice');
+    lifetime.sendGroup('chat', 'room', msg('x'), new Set());
+    expect(alice.received()).toEqual(['x']);
+    alice.connection.close(undefined, false);
+  });
+
+  it('expires user memberships at their ttl and keeps those without one', () => {
+    const { lifetime, open, advance } = setup();
+    const alice = open('a', 'alice');
+    const bob = open('b', 'bob');
+    lifetime.addUserToGroup('chat', 'room', 'alice', 10);
+    lifetime.addUserToGroup('chat', 'room', 'bob');
+    advance(9_999);
+    expect(lifetime.userInGroup('chat', 'room', 'alice')).toBe(true);
+    advance(1);
+    expect(lifetime.userInGroup('chat', 'room', 'alice')).toBe(false);
+    lifetime.sendGroup('chat', 'room', msg('late'), new Set());
+    expect(alice.received()).toEqual([]);
+    expect(bob.received()).toEqual(['late']);
+    advance(365 * 24 * 3600 * 1000);
+    expect(lifetime.userInGroup('chat', 'room', 'bob')).toBe(true);
+    for (const client of [alice, bob]) client.connection.close(undefined, false);
+  });
+
+  it('forgets a closed connection everywhere and counts only handshaken connections', () => {
+    const { lifetime, open } = setup();
+    const alice = open('a', 'alice');
+    lifetime.addConnectionToGroup('chat', 'room', 'a');
+    expect(lifetime.connectionCount()).toBe(1);
+    alice.connection.close('bye', false);
+    expect(alice.received()).toEqual(['{"type":7,"error":"bye"}\x1e']);
+    expect(lifetime.connectionCount()).toBe(0);
+    expect(lifetime.userExists('chat', 'alice')).toBe(false);
+    expect(lifetime.groupExists('chat', 'room')).toBe(false);
+    expect(lifetime.connection('chat', 'a')).toBeUndefined();
+  });
+
+  it('matches hub names case-insensitively and keeps hubs apart', () => {
+    const { lifetime, open } = setup();
+    const chat = open('a', 'alice', 'Chat');
+    const other = open('b', 'alice', 'other');
+    lifetime.sendUser('CHAT', 'alice', msg('x'));
+    expect(chat.received()).toEqual(['x']);
+    expect(other.received()).toEqual([]);
+    for (const client of [chat, other]) client.connection.close(undefined, false);
+  });
+});
