@@ -99,4 +99,12 @@ describe('Composer', () => {
     await user.keyboard('{Enter}');
     expect(onRemoveRecipient).toHaveBeenCalledOnce();
   });
+
+  it('drops the recipient with Escape in the message box', async () => {
+    const user = userEvent.setup();
+    const { onRemoveRecipient, textbox } = renderComposer({ recipient: bob });
+    await user.click(textbox);
+    await user.keyboard('{Escape}');
+    expect(onRemoveRecipient).toHaveBeenCalledOnce();
+  });
 });

@@ -50,6 +50,11 @@ export function Composer({
   };
 
   const handleKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Escape' && recipient) {
+      event.preventDefault();
+      onRemoveRecipient();
+      return;
+    }
     // Enter while an IME is composing confirms the composition, it must not send.
     if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
     event.preventDefault();
@@ -85,7 +90,9 @@ export function Composer({
       </div>
       <div className="composer__footer">
         {canSend ? (
-          <span className="composer__hint">Enter to send, Shift+Enter for a new line</span>
+          <span className="composer__hint">
+            Enter to send, Shift+Enter for a new line{recipient ? ', Esc to send to everyone' : ''}
+          </span>
         ) : (
           <span className="composer__hint composer__hint--offline" id={hintId}>
             Not connected: sending is paused.
