@@ -2,6 +2,7 @@
 // directory of people. The design and its reasoning are in README.md next to this file.
 import type { ChatMessage } from '../shared/chat-message.js';
 import type { Person } from './entities.js';
+import { createMessageImporter, type ImportResult } from './message-import.js';
 import { createMessageWriter, type SaveResult, type SweepResult } from './message-writer.js';
 import { createPeopleDirectory, type PersonInput } from './people-directory.js';
 import type { StorageSettings } from './settings.js';
@@ -17,6 +18,8 @@ export interface ChatStorage {
    * (default `unfinishedAfterMs`). Bounded work per call; safe to run anywhere, any time.
    */
   completeUnfinishedSaves(olderThanMs?: number): Promise<SweepResult>;
+  /** Bulk loading (benchmarks, tests, migrations): saveMessage's rows in large transactions. */
+  importMessages(messages: readonly ChatMessage[]): Promise<ImportResult>;
   upsertPerson(person: PersonInput): Promise<Person>;
   getPerson(id: string): Promise<Person | undefined>;
   /** Only the ids found are in the map; at most MAX_PEOPLE_PER_CALL distinct ids. */
@@ -48,10 +51,12 @@ export function createChatStorage(
   const writer = createMessageWriter(tables, now);
   const reader = createTimelineReader(tables, { settleMs: options.settleMs ?? 30_000, now });
   const people = createPeopleDirectory(tables);
+  const importer = createMessageImporter(tables, writer.saveMessage, now);
   return {
     saveMessage: writer.saveMessage,
     completeUnfinishedSaves: (olderThanMs = unfinishedAfterMs) =>
       writer.completeUnfinishedSaves(olderThanMs),
+    importMessages: importer.importMessages,
     listTimeline: reader.listTimeline,
     upsertPerson: people.upsertPerson,
     getPerson: people.getPerson,

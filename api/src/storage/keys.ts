@@ -59,21 +59,24 @@ export function comparePositions(a: Position, b: Position): number {
   return a.id < b.id ? -1 : 1;
 }
 
-// Save markers (see message-writer.ts): 16 partitions by the id's first hex digit, so the
-// markers of a busy room do not all land on one partition; row keys sort by start time.
-export const PENDING_PARTITIONS = [...HEX].map((digit) => `pending_${digit}`);
+// Id claims and save markers (see message-writer.ts) share 16 partitions, chosen by the id's
+// first hex digit, so a claim and its marker can be written in one transaction, and the markers
+// of a busy room spread over 16 partitions. Claims have the id as row key, markers
+// `pending_<start ms>_<id>`: 'p' sorts after every hex digit, so the two never mix.
+export const CLAIM_PARTITIONS = [...HEX].map((digit) => `ids_${digit}`);
+const MARKER_PREFIX = 'pending_';
 
-export function pendingPartition(messageId: string): string {
-  return `pending_${messageId[0] ?? '0'}`;
+export function claimPartition(messageId: string): string {
+  return `ids_${messageId[0] ?? '0'}`;
 }
 
-export function pendingKey(startedMs: number, messageId: string): string {
-  return `${pad(startedMs)}_${messageId}`;
+export function markerKey(startedMs: number, messageId: string): string {
+  return `${MARKER_PREFIX}${pad(startedMs)}_${messageId}`;
 }
 
-/** Every marker written before `ms` has a row key below this. */
-export function pendingKeyBefore(ms: number): string {
-  return pad(ms);
+/** The markers written before `ms` are the row keys in (MARKER_PREFIX, this). */
+export function markerRange(ms: number): { after: string; before: string } {
+  return { after: MARKER_PREFIX, before: `${MARKER_PREFIX}${pad(ms)}` };
 }
 
 // User ids are opaque provider strings; base64url keeps any of them clear of the characters

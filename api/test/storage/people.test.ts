@@ -14,6 +14,7 @@ beforeAll(async () => {
   azurite = await startAzurite();
   storage = createChatStorage(
     readStorageSettings({ ChatStorageConnectionString: azurite.connectionString }),
+    { timeoutMs: 30_000 },
   );
 });
 

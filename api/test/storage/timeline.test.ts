@@ -45,12 +45,19 @@ const ids = (messages: readonly ChatMessage[]) => messages.map((m) => m.id);
 beforeAll(async () => {
   azurite = await startAzurite();
   const env = { ChatStorageConnectionString: azurite.connectionString };
-  storage = createChatStorage(readStorageSettings(env));
+  // A generous deadline: a loaded test machine can make Azurite slow, which is not a failure here.
+  storage = createChatStorage(readStorageSettings(env), { timeoutMs: 30_000 });
+  // Every tenth message through saveMessage, the rest in bulk: both must give the same rows.
   const started = performance.now();
-  await saveAll(storage, all);
-  console.log(
-    `seeded 1,000 messages with saveMessage in ${Math.round(performance.now() - started)} ms`,
-  );
+  await Promise.all([
+    storage.importMessages(all.filter((_, i) => i % 10 !== 0)),
+    saveAll(
+      storage,
+      all.filter((_, i) => i % 10 === 0),
+      8,
+    ),
+  ]);
+  console.log(`seeded 1,000 messages in ${Math.round(performance.now() - started)} ms`);
 }, 120_000);
 
 afterAll(async () => {

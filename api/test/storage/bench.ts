@@ -1,0 +1,99 @@
+// Storage-level benchmark against a real, in-memory Azurite:
+//   npx tsx api/test/storage/bench.ts [--messages 10000] [--concurrency 32] [--reads 300]
+// Prints save throughput and latency, then listTimeline latency (latest page, `before` and
+// `after` pages) with the given number of stored messages. Azurite is not Azure: treat the
+// figures as a comparison between code versions on one machine, not as a capacity promise.
+import { parseArgs } from 'node:util';
+import type { ChatMessage } from '../../src/shared/chat-message.js';
+import {
+  createChatStorage,
+  readStorageSettings,
+  type ChatStorage,
+} from '../../src/storage/index.js';
+import { startAzurite } from '../support/azurite.js';
+import { ALICE, BOB, CAROL, privateMessage, publicMessage } from './seed.js';
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '10000' },
+    concurrency: { type: 'string', default: '32' },
+    reads: { type: 'string', default: '300' },
+  },
+});
+const messageCount = Number(values.messages);
+const concurrency = Number(values.concurrency);
+const reads = Number(values.reads);
+
+function percentile(sorted: number[], p: number): number {
+  const at = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round((sorted[Math.max(0, at)] ?? NaN) * 10) / 10;
+}
+
+function summary(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+async function timed(count: number, parallel: number, call: (i: number) => Promise<unknown>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        await call(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: Math.round(count / seconds), ms: summary(latencies) };
+}
+
+async function main(): Promise<void> {
+  const azurite = await startAzurite();
+  try {
+    const storage: ChatStorage = createChatStorage(
+      readStorageSettings({ ChatStorageConnectionString: azurite.connectionString }),
+    );
+    const base = Date.now() - 86_400_000;
+    // 4 in 5 public, 1 in 5 private alice -> bob, like a busy room.
+    const messages: ChatMessage[] = Array.from({ length: messageCount }, (_, i) =>
+      i % 5 === 4
+        ? privateMessage(ALICE, BOB, new Date(base + i * 10))
+        : publicMessage(i % 2 ? BOB : CAROL, new Date(base + i * 10), `message ${i}`),
+    );
+    await storage.listTimeline(ALICE.id); // create the tables outside the measurement
+    const save = await timed(messageCount, concurrency, (i) =>
+      storage.saveMessage(messages[i] as ChatMessage),
+    );
+
+    const latest = await timed(reads, 4, () => storage.listTimeline(ALICE.id));
+    const page = await storage.listTimeline(ALICE.id, { limit: 200 });
+    const before = await timed(reads, 4, () =>
+      storage.listTimeline(CAROL.id, { before: page.olderCursor }),
+    );
+    const midpoint = await storage.listTimeline(ALICE.id, { before: page.olderCursor });
+    const after = await timed(reads, 4, () =>
+      storage.listTimeline(BOB.id, { after: midpoint.olderCursor }),
+    );
+    console.log(
+      JSON.stringify(
+        {
+          storedMessages: messageCount,
+          saveMessage: { concurrency, ...save },
+          listTimeline: { concurrency: 4, latest, before, after },
+          node: process.version,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await azurite.stop();
+  }
+}
+
+await main();
