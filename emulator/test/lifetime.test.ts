@@ -86,6 +86,22 @@ describe('HubLifetimeManager', () => {
     expect(lifetime.connection('chat', 'a')).toBeUndefined();
   });
 
+  it('removing a user from all groups also takes out its connections that joined one by one', () => {
+    const { lifetime, open } = setup();
+    const alice = open('a', 'alice');
+    const bob = open('b', 'bob');
+    lifetime.addUserToGroup('chat', 'remembered', 'alice');
+    lifetime.addUserConnectionsToGroup('chat', 'current', 'alice');
+    lifetime.addConnectionToGroup('chat', 'current', 'b');
+    lifetime.removeUserFromAllGroups('chat', 'alice');
+    lifetime.sendGroup('chat', 'remembered', msg('r'), new Set());
+    lifetime.sendGroup('chat', 'current', msg('c'), new Set());
+    expect(alice.received()).toEqual([]);
+    expect(bob.received()).toEqual(['c']);
+    expect(lifetime.userInGroup('chat', 'current', 'alice')).toBe(false);
+    for (const client of [alice, bob]) client.connection.close(undefined, false);
+  });
+
   it('matches hub names case-insensitively and keeps hubs apart', () => {
     const { lifetime, open } = setup();
     const chat = open('a', 'alice', 'Chat');

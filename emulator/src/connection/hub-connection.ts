@@ -95,10 +95,6 @@ export class HubConnection {
     return this.currentTransport?.kind;
   }
 
-  get isConnected(): boolean {
-    return this.state === 'connected';
-  }
-
   get isClosed(): boolean {
     return this.state === 'closed';
   }

@@ -10,6 +10,8 @@ class HubState {
   readonly userConnections = new Map<string, Set<HubConnection>>();
   /** group -> connections added one by one. */
   readonly connectionGroups = new Map<string, Set<HubConnection>>();
+  /** The reverse index, so a closing connection leaves its groups without scanning them all. */
+  private readonly groupsOfConnection = new Map<HubConnection, Set<string>>();
   /** group -> user -> expiry time in ms (Infinity without ttl). */
   readonly userGroups = new Map<string, Map<string, number>>();
 
@@ -26,6 +28,27 @@ class HubState {
     }
     if (members.size === 0) this.userGroups.delete(group);
     return live;
+  }
+
+  join(group: string, connection: HubConnection): void {
+    addTo(this.connectionGroups, group, connection);
+    addTo(this.groupsOfConnection, connection, group);
+  }
+
+  leave(group: string, connection: HubConnection): void {
+    removeFrom(this.connectionGroups, group, connection);
+    removeFrom(this.groupsOfConnection, connection, group);
+  }
+
+  groupsOf(connection: HubConnection): ReadonlySet<string> {
+    return this.groupsOfConnection.get(connection) ?? new Set();
+  }
+
+  leaveAll(connection: HubConnection): void {
+    for (const group of this.groupsOfConnection.get(connection) ?? []) {
+      removeFrom(this.connectionGroups, group, connection);
+    }
+    this.groupsOfConnection.delete(connection);
   }
 
   groupRecipients(group: string): Set<HubConnection> {
@@ -87,10 +110,6 @@ export class HubLifetimeManager {
     return this.count;
   }
 
-  allConnections(): HubConnection[] {
-    return [...this.hubs.values()].flatMap((hub) => [...hub.connections.values()]);
-  }
-
   add(connection: HubConnection): void {
     const hub = this.hubForWrite(connection.hub);
     if (hub.connections.has(connection.id)) return;
@@ -105,9 +124,7 @@ export class HubLifetimeManager {
     hub.connections.delete(connection.id);
     if (connection.userId !== undefined)
       removeFrom(hub.userConnections, connection.userId, connection);
-    for (const [group, members] of hub.connectionGroups) {
-      if (members.delete(connection) && members.size === 0) hub.connectionGroups.delete(group);
-    }
+    hub.leaveAll(connection);
     this.count--;
     this.dropIfUnused(connection.hub, hub);
   }
@@ -152,7 +169,7 @@ export class HubLifetimeManager {
     const hub = this.hub(hubName);
     const connection = hub.connections.get(connectionId);
     if (!connection) return false;
-    addTo(hub.connectionGroups, group, connection);
+    hub.join(group, connection);
     return true;
   }
 
@@ -161,7 +178,7 @@ export class HubLifetimeManager {
     const hub = this.hub(hubName);
     const connection = hub.connections.get(connectionId);
     if (!connection) return false;
-    removeFrom(hub.connectionGroups, group, connection);
+    hub.leave(group, connection);
     return true;
   }
 
@@ -169,8 +186,7 @@ export class HubLifetimeManager {
     const hub = this.hub(hubName);
     const connection = hub.connections.get(connectionId);
     if (!connection) return;
-    for (const group of [...hub.connectionGroups.keys()])
-      removeFrom(hub.connectionGroups, group, connection);
+    hub.leaveAll(connection);
   }
 
   /** A user's membership outlives its connections and applies to connections made later. */
@@ -184,7 +200,7 @@ export class HubLifetimeManager {
   addUserConnectionsToGroup(hubName: string, group: string, userId: string): void {
     const hub = this.hub(hubName);
     for (const connection of hub.userConnections.get(userId) ?? []) {
-      addTo(hub.connectionGroups, group, connection);
+      hub.join(group, connection);
     }
   }
 
@@ -195,14 +211,17 @@ export class HubLifetimeManager {
     members?.delete(userId);
     if (members?.size === 0) hub.userGroups.delete(group);
     for (const connection of [...(hub.userConnections.get(userId) ?? [])]) {
-      removeFrom(hub.connectionGroups, group, connection);
+      hub.leave(group, connection);
     }
     this.dropIfUnused(hubName, hub);
   }
 
   removeUserFromAllGroups(hubName: string, userId: string): void {
     const hub = this.hub(hubName);
-    const groups = new Set([...hub.userGroups.keys(), ...hub.connectionGroups.keys()]);
+    const groups = new Set(hub.userGroups.keys());
+    for (const connection of hub.userConnections.get(userId) ?? []) {
+      for (const group of hub.groupsOf(connection)) groups.add(group);
+    }
     for (const group of groups) this.removeUserFromGroup(hubName, group, userId);
   }
 
