@@ -195,8 +195,9 @@ export function renderTable({ setups, rounds, hold, comparison }: TableInput): s
     add(hold, `hold ${n}: connect all (ms)`, (s) => ms(s.connect.totalMs));
     add(
       hold,
-      `hold ${n}: server RSS total (MB) / per conn (KB)`,
-      (s) => `${mb(s.memory.loaded.rss)} / ${kb(s.memory.rssPerConnection)}`,
+      `hold ${n}: server RSS MB; per conn RSS / heap KB`,
+      (s) =>
+        `${mb(s.memory.loaded.rss)}; ${kb(s.memory.rssPerConnection)} / ${kb(s.memory.heapPerConnection)}`,
     );
   }
 
