@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ServerKind } from './server-messages.js';
 
@@ -29,7 +30,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --hold-clients 5000        clients of the hold phase (0 skips it)
   --hold-seconds 10          how long the hold phase keeps them before checking
   --timeout-seconds 60       upper bound for each fan-out
-  --out bench/results        where the JSON report goes`;
+  --out <dir>                where the JSON report goes (default: bench/results)`;
+
+/** bench/results, wherever the script is started from. */
+const DEFAULT_OUT_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -47,7 +51,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'hold-clients': { type: 'string', default: '5000' },
       'hold-seconds': { type: 'string', default: '10' },
       'timeout-seconds': { type: 'string', default: '60' },
-      out: { type: 'string', default: 'bench/results' },
+      out: { type: 'string', default: DEFAULT_OUT_DIR },
       help: { type: 'boolean', default: false },
     },
   });
