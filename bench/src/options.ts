@@ -11,6 +11,7 @@ export interface BenchOptions {
   broadcasts: number;
   warmupBroadcasts: number;
   inFlight: number;
+  unloadedBroadcasts: number;
   payloadBytes: number;
   holdClients: number;
   holdSeconds: number;
@@ -26,6 +27,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --connect-concurrency 50   clients connecting at the same time
   --broadcasts 200           measured broadcasts (after --warmup 20 unmeasured ones)
   --in-flight 4              broadcasts sent but not yet delivered to every client, at most
+  --unloaded-broadcasts 50   then broadcasts one at a time, for latency without queueing (0: skip)
   --payload-bytes 1024       size of the JSON argument of each broadcast
   --hold-clients 5000        clients of the hold phase (0 skips it)
   --hold-seconds 10          how long the hold phase keeps them before checking
@@ -47,6 +49,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       broadcasts: { type: 'string', default: '200' },
       warmup: { type: 'string', default: '20' },
       'in-flight': { type: 'string', default: '4' },
+      'unloaded-broadcasts': { type: 'string', default: '50' },
       'payload-bytes': { type: 'string', default: '1024' },
       'hold-clients': { type: 'string', default: '5000' },
       'hold-seconds': { type: 'string', default: '10' },
@@ -72,6 +75,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     broadcasts: count('broadcasts', values.broadcasts, 1),
     warmupBroadcasts: count('warmup', values.warmup, 0),
     inFlight: count('in-flight', values['in-flight'], 1),
+    unloadedBroadcasts: count('unloaded-broadcasts', values['unloaded-broadcasts'], 0),
     payloadBytes: count('payload-bytes', values['payload-bytes'], 0),
     holdClients: count('hold-clients', values['hold-clients'], 0),
     holdSeconds: count('hold-seconds', values['hold-seconds'], 0),

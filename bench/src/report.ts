@@ -17,6 +17,7 @@ export interface RoundRatios {
   p50: number;
   p99: number;
   serverCpuPerDelivery: number;
+  unloadedP99: number;
 }
 
 export interface Comparison extends RoundRatios {
@@ -50,6 +51,7 @@ export function compare(
     p50: pick('p50'),
     p99,
     serverCpuPerDelivery: pick('serverCpuPerDelivery'),
+    unloadedP99: pick('unloadedP99'),
     rounds: pairs,
     connect: emulator.connect.totalMs / plain.connect.totalMs,
     memoryPerConnection: emulator.memory.rssPerConnection / plain.memory.rssPerConnection,
@@ -74,6 +76,7 @@ function roundRatios(plain: FanoutMeasurement, emulator: FanoutMeasurement): Rou
     p50: emulator.fanout.latencyMs.p50 / plain.fanout.latencyMs.p50,
     p99: emulator.fanout.latencyMs.p99 / plain.fanout.latencyMs.p99,
     serverCpuPerDelivery: emulator.serverCpuMicrosPerDelivery / plain.serverCpuMicrosPerDelivery,
+    unloadedP99: (emulator.unloaded?.latencyMs.p99 ?? NaN) / (plain.unloaded?.latencyMs.p99 ?? NaN),
   };
 }
 
@@ -177,6 +180,15 @@ export function renderTable({ setups, rounds, hold, comparison }: TableInput): s
       verdict(comparison?.p99AimMet, `<= ${AIMS.maxP99Ratio}x`),
     );
     add(sample, 'delivery latency max (ms)', (s) => ms(s.fanout.latencyMs.max));
+    if (anySample.unloaded) {
+      add(
+        sample,
+        `1 in flight (${anySample.unloaded.broadcasts}): latency p50 / p99 (ms)`,
+        (s) =>
+          s.unloaded ? `${ms(s.unloaded.latencyMs.p50)} / ${ms(s.unloaded.latencyMs.p99)}` : '-',
+        comparison?.unloadedP99,
+      );
+    }
   }
   const anyHold = hold.plain ?? hold.emulator;
   if (anyHold) {

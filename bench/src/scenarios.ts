@@ -31,6 +31,8 @@ export interface FanoutMeasurement {
   kind: ServerKind;
   round: number;
   fanout: FanoutResult;
+  /** Broadcasts one at a time after the fan-out: delivery latency without queueing. */
+  unloaded?: FanoutResult;
   /** CPU time over the measured fan-out as a share of one core: is a side saturated? */
   cpuShare: { server: number; clients: number };
   /** Server CPU time per delivered message: cost that background load barely changes. */
@@ -62,9 +64,9 @@ export async function connectTarget(
       CONNECT_TIMEOUT_MS,
     );
     const loaded = await server.memory();
-    const fanoutOptions = (broadcasts: number): FanoutOptions => ({
+    const fanoutOptions = (broadcasts: number, inFlight = options.inFlight): FanoutOptions => ({
       broadcasts,
-      inFlight: options.inFlight,
+      inFlight,
       payloadBytes: options.payloadBytes,
       timeoutMs: options.timeoutSeconds * 1000,
     });
@@ -98,10 +100,20 @@ export async function connectTarget(
         const share = (micros: number): number => micros / 1000 / fanout.durationMs;
         const perDelivery = (micros: number): number =>
           fanout.delivered > 0 ? micros / fanout.delivered : Number.NaN;
+        const unloaded =
+          options.unloadedBroadcasts > 0
+            ? await runFanout(
+                pool,
+                broadcaster,
+                connect.connected,
+                fanoutOptions(options.unloadedBroadcasts, 1),
+              )
+            : undefined;
         return {
           kind,
           round,
           fanout,
+          ...(unloaded ? { unloaded } : {}),
           cpuShare: {
             server: share(serverMicros),
             clients: share(clientsCpu.user + clientsCpu.system),
