@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import * as signalR from '@microsoft/signalr';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientToken } from './helpers.js';
+import { clientToken, emulator } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const children: ChildProcess[] = [];
@@ -63,6 +63,13 @@ describe('CLI', () => {
       expect(cli.output().stderr).toContain(signal);
     },
   );
+
+  it('says so and exits 1 when the port is taken', async () => {
+    const taken = await emulator();
+    const cli = run('--port', String(taken.port));
+    expect(await cli.exited).toBe(1);
+    expect(cli.output().stderr).toMatch(/already in use/);
+  });
 
   it('rejects unknown flags and bad values with exit code 2', async () => {
     const unknown = run('--bogus');
