@@ -173,21 +173,20 @@ export function createMessageWriter(tables: ChatTables, now: () => number) {
         });
         for (const marker of markers) {
           // The claim is the truth (the marker was written with it, in one transaction).
-          await writeTimeline(await readClaim(marker.messageId));
+          const claimed = await readClaim(marker.messageId).catch((error: unknown) => {
+            if (statusOf(error) === 404) return undefined; // only if someone edited the table
+            throw error;
+          });
+          if (claimed) {
+            await writeTimeline(claimed);
+            result.completed += 1;
+          }
           await removeMarker({ partitionKey, rowKey: marker.rowKey });
-          result.completed += 1;
         }
       }),
     );
     return result;
   }
 
-  return {
-    saveMessage,
-    startSave,
-    finishSave,
-    writeTimeline,
-    removeMarker,
-    completeUnfinishedSaves,
-  };
+  return { saveMessage, startSave, completeUnfinishedSaves };
 }
