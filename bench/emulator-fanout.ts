@@ -94,6 +94,9 @@ for (const { kind, connect } of [...Object.values(setups), ...Object.values(hold
 }
 for (const { kind, fanout } of rounds.flatMap((round) => Object.values(round))) {
   if (fanout.firstRestError) console.log(`${kind} broadcast error: ${fanout.firstRestError}`);
+  if (fanout.restRetries > 0) {
+    console.log(`${kind} broadcasts resent after a stale kept-alive socket: ${fanout.restRetries}`);
+  }
   if (fanout.timedOut)
     console.log(`${kind} fan-out timed out: ${fanout.delivered}/${fanout.expected}`);
 }

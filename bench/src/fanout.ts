@@ -18,6 +18,8 @@ export interface FanoutResult {
   delivered: number;
   restErrors: number;
   firstRestError?: string;
+  /** REST calls sent twice because a kept-alive socket was closed under them. */
+  restRetries: number;
   timedOut: boolean;
   /** From the first REST call to the last delivery. */
   durationMs: number;
@@ -47,6 +49,7 @@ export async function runFanout(
   let completed = 0;
   let lastDelivery = 0;
   let restErrors = 0;
+  let restRetries = 0;
   let firstRestError: string | undefined;
   let wake: (() => void) | undefined;
 
@@ -83,7 +86,8 @@ export async function runFanout(
     }
     const seq = sent++;
     broadcaster.send(broadcastBody(makePayload(run, seq, options.payloadBytes))).then(
-      (status) => {
+      ({ status, retried }) => {
+        if (retried) restRetries++;
         if (status !== 202) restFailed(`HTTP ${status}`);
       },
       (error: unknown) => restFailed(String(error)),
@@ -105,6 +109,7 @@ export async function runFanout(
     expected,
     delivered,
     restErrors,
+    restRetries,
     ...(firstRestError === undefined ? {} : { firstRestError }),
     timedOut: completed < broadcasts,
     durationMs,

@@ -19,6 +19,7 @@ function measurement(
       expected: 10,
       delivered: 10,
       restErrors: 0,
+      restRetries: 0,
       timedOut: false,
       durationMs: 1000,
       messagesPerSecond: perSecond,
