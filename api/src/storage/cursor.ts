@@ -16,6 +16,16 @@ export function encodeCursor(position: Position): string {
   );
 }
 
+/**
+ * The cursor to catch up from when the newest message one holds is `message` (received live,
+ * say): `settleMs` before it, so a message stamped earlier but stored later is not skipped.
+ */
+export function catchUpCursorFor(message: { sentAt: string }, settleMs: number): string {
+  const ms = Date.parse(message.sentAt);
+  if (!Number.isFinite(ms)) throw new TypeError('sentAt must be an ISO 8601 instant.');
+  return encodeCursor({ ms: Math.min(MAX_MS, Math.max(0, ms - settleMs)), id: null });
+}
+
 /** The position a cursor names; StorageValidationError (naming the field) when it is not ours. */
 export function decodeCursor(field: 'before' | 'after', cursor: unknown): Position {
   if (typeof cursor !== 'string' || cursor.length === 0) {

@@ -9,7 +9,7 @@ export type { SaveResult, SweepResult } from './message-writer.js';
 export { MAX_PEOPLE_PER_CALL, type PersonInput } from './people-directory.js';
 export { TABLE_NAMES } from './table.js';
 export type { TimelinePage, TimelineQuery } from './timeline-reader.js';
-export { DEFAULT_LIMIT, MAX_LIMIT } from './cursor.js';
+export { catchUpCursorFor, DEFAULT_LIMIT, MAX_LIMIT } from './cursor.js';
 export type { Person } from './entities.js';
 export {
   MessageIdConflictError,

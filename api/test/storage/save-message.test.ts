@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/shared/chat-message.js';
 import { encodeCursor } from '../../src/storage/cursor.js';
 import {
+  catchUpCursorFor,
   createChatStorage,
   MessageIdConflictError,
   readStorageSettings,
@@ -249,5 +250,19 @@ describe('importMessages', () => {
       name: 'StorageValidationError',
       field: 'message',
     });
+  });
+});
+
+describe('catchUpCursorFor', () => {
+  it('catches up from a live message without missing one stored out of order', async () => {
+    const now = Date.now() - 2 * 86_400_000;
+    const live = publicMessage(BOB, new Date(now), 'received live');
+    const late = publicMessage(ALICE, new Date(now - 800), 'stamped earlier, stored later');
+    await storage.saveMessage(live);
+    await storage.saveMessage(late);
+    const page = await storage.listTimeline(CAROL.id, { after: catchUpCursorFor(live, 30_000) });
+    const ids = page.messages.map((m) => m.id);
+    expect(ids).toContain(late.id);
+    expect(ids.indexOf(late.id)).toBeLessThan(ids.indexOf(live.id));
   });
 });

@@ -27,6 +27,12 @@ describe('ChatStorageConnectionString', () => {
     expect(read(azure)).toEqual({ connectionString: azure, allowInsecureConnection: false });
   });
 
+  it('accepts a SAS connection string', () => {
+    const sas =
+      'TableEndpoint=https://chatprod.table.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=t&sig=abc';
+    expect(read(sas).allowInsecureConnection).toBe(false);
+  });
+
   it.each([
     ['missing', undefined, /is missing/],
     ['blank', '   ', /is missing/],
