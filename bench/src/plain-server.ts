@@ -7,7 +7,8 @@ import { RECORD_SEPARATOR } from './protocol.js';
 // The baseline: the least a server must do to deliver the same frames to the same clients.
 // It answers negotiate and the JSON handshake so that the bench clients are byte-for-byte the
 // ones used against the emulator, skips token checks and keeps no per-connection state beyond
-// the socket, and serialises each broadcast once before writing it to every socket.
+// the socket, and serialises and UTF-8-encodes each broadcast once before writing that one buffer
+// to every socket as a text frame (ws.send(string) would encode it again for every client).
 
 export interface PlainServer {
   port: number;
@@ -17,6 +18,7 @@ export interface PlainServer {
 
 const BROADCAST_ROUTE = /^\/api\/hubs\/[^/]+\/:send$/;
 const HANDSHAKE_RESPONSE = `{}${RECORD_SEPARATOR}`;
+const TEXT_FRAME = { binary: false } as const;
 
 export async function startPlainServer(host = '127.0.0.1'): Promise<PlainServer> {
   const clients = new Set<WebSocket>();
@@ -78,8 +80,10 @@ async function route(
   }
   if (request.method === 'POST' && BROADCAST_ROUTE.test(path)) {
     const body = JSON.parse(await readBody(request)) as { target: string; arguments: unknown[] };
-    const frame = `${JSON.stringify({ type: 1, target: body.target, arguments: body.arguments })}${RECORD_SEPARATOR}`;
-    for (const ws of clients) ws.send(frame);
+    const frame = Buffer.from(
+      `${JSON.stringify({ type: 1, target: body.target, arguments: body.arguments })}${RECORD_SEPARATOR}`,
+    );
+    for (const ws of clients) ws.send(frame, TEXT_FRAME);
     response.writeHead(202).end();
     return;
   }
