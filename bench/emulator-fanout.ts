@@ -2,8 +2,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeEnvironment } from './src/environment.js';
-import { parseOptions } from './src/options.js';
-import { AIMS, compare, renderTable, type FanoutRound, type PerTarget } from './src/report.js';
+import { parseOptions, USAGE, type BenchOptions } from './src/options.js';
+import {
+  AIMS,
+  compare,
+  listProblems,
+  renderTable,
+  type FanoutRound,
+  type PerTarget,
+} from './src/report.js';
 import {
   connectTarget,
   holdScenario,
@@ -12,7 +19,13 @@ import {
   type TargetSetup,
 } from './src/scenarios.js';
 
-const options = parseOptions(process.argv.slice(2));
+let options: BenchOptions;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  process.exit(2);
+}
 const environment = describeEnvironment();
 const neededDescriptors = Math.max(options.clients, options.holdClients) + 100;
 if (environment.openFilesLimit !== undefined && environment.openFilesLimit < neededDescriptors) {
@@ -88,19 +101,7 @@ const file = join(
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`JSON report: ${file}`);
 
-// The first failures, so that a bad run says why without opening the JSON.
-for (const { kind, connect } of [...Object.values(setups), ...Object.values(hold)]) {
-  for (const error of connect.firstErrors) console.log(`${kind} connect error: ${error}`);
-}
-for (const { kind, fanout } of rounds.flatMap((round) => Object.values(round))) {
-  if (fanout.firstRestError) console.log(`${kind} broadcast error: ${fanout.firstRestError}`);
-  if (fanout.restRetries > 0) {
-    console.log(`${kind} broadcasts resent after a stale kept-alive socket: ${fanout.restRetries}`);
-  }
-  if (fanout.timedOut)
-    console.log(`${kind} fan-out timed out: ${fanout.delivered}/${fanout.expected}`);
-}
-for (const { kind, broadcastCheck } of Object.values(hold)) {
-  if (broadcastCheck.firstRestError)
-    console.log(`${kind} broadcast error: ${broadcastCheck.firstRestError}`);
-}
+// What went wrong, so that a bad run says why without opening the JSON, and fails.
+const problems = listProblems({ setups, rounds, hold, comparison });
+for (const problem of problems) console.log(problem);
+if (problems.length > 0) process.exitCode = 1;

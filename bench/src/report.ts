@@ -245,3 +245,32 @@ const ms = (value: number): string => (Number.isFinite(value) ? value.toFixed(1)
 const pct = (share: number): string => (share * 100).toFixed(0);
 const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
+
+/** One line per failure: clients that did not connect, broadcasts that failed or never arrived. */
+export function listProblems({ setups, rounds, hold }: TableInput): string[] {
+  const problems: string[] = [];
+  for (const { kind, connect } of [...Object.values(setups), ...Object.values(hold)]) {
+    if (connect.failed > 0)
+      problems.push(`${kind}: ${connect.failed} of ${connect.requested} clients did not connect`);
+    for (const error of connect.firstErrors) problems.push(`${kind} connect error: ${error}`);
+  }
+  const fanouts = [
+    ...rounds
+      .flatMap((round) => Object.values(round))
+      .flatMap(({ kind, fanout, unloaded }) =>
+        [fanout, unloaded].flatMap((result) => (result ? [{ kind, result }] : [])),
+      ),
+    ...Object.values(hold).map(({ kind, broadcastCheck }) => ({ kind, result: broadcastCheck })),
+  ];
+  for (const { kind, result } of fanouts) {
+    if (result.firstRestError)
+      problems.push(`${kind} broadcast error (${result.restErrors}x): ${result.firstRestError}`);
+    if (result.timedOut)
+      problems.push(`${kind} fan-out timed out: ${result.delivered}/${result.expected} delivered`);
+  }
+  for (const scenario of Object.values(hold)) {
+    if (!scenario.allHeld)
+      problems.push(`${scenario.kind}: not every held connection survived the hold`);
+  }
+  return problems;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compare, renderTable, type FanoutRound } from '../src/report.js';
+import { compare, listProblems, renderTable, type FanoutRound } from '../src/report.js';
 import type { FanoutMeasurement, TargetSetup } from '../src/scenarios.js';
 import type { ServerKind } from '../src/server-messages.js';
 
@@ -80,5 +80,22 @@ describe('compare', () => {
   it('has nothing to compare with one server only', () => {
     const rounds: FanoutRound[] = [{ emulator: measurement('emulator', 1, 500, 20) }];
     expect(compare({ emulator: setup('emulator') }, rounds)).toBeUndefined();
+  });
+});
+
+describe('listProblems', () => {
+  it('is empty for a clean run and names a fan-out that did not finish', () => {
+    const clean: FanoutRound[] = [{ plain: measurement('plain', 1, 1000, 10) }];
+    expect(listProblems({ setups, rounds: clean, hold: {}, comparison: undefined })).toEqual([]);
+
+    const stalled = measurement('emulator', 1, 1000, 10);
+    stalled.fanout = { ...stalled.fanout, delivered: 7, timedOut: true };
+    const problems = listProblems({
+      setups,
+      rounds: [{ emulator: stalled }],
+      hold: {},
+      comparison: undefined,
+    });
+    expect(problems).toEqual(['emulator fan-out timed out: 7/10 delivered']);
   });
 });
