@@ -1,0 +1,55 @@
+import { type Page } from '@playwright/test';
+import { expect, test } from '../fixtures.ts';
+
+const timeline = (page: Page) => page.getByRole('log', { name: 'Messages' });
+// Other tests in this worker share the stack and its storage: this test's messages carry a tag.
+const tag = `[${Date.now().toString(36)}]`;
+const messageTexts = (page: Page) =>
+  timeline(page).locator('li .message__text').filter({ hasText: tag });
+
+async function send(page: Page, text: string): Promise<void> {
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill(text);
+  await composer.press('Enter');
+}
+
+const connected = (page: Page) =>
+  expect(page.getByRole('status').filter({ hasText: /connected/i })).toHaveText(
+    /^\s*connected\s*$/i,
+    { timeout: 30_000 },
+  );
+
+test('messages sent while someone is offline reach them once, in order, and stay after a reload', async ({
+  signIn,
+}) => {
+  const alice = await signIn('alice');
+  const bob = await signIn('bob');
+  await connected(alice.page);
+  await connected(bob.page);
+
+  await send(alice.page, `${tag} before the outage`);
+  await expect(timeline(bob.page)).toContainText(`${tag} before the outage`);
+
+  await bob.context.setOffline(true);
+  await expect(bob.page.getByRole('status')).not.toHaveText(/^\s*connected\s*$/i);
+  const missed = ['missed one', 'missed two', 'missed three'].map((text) => `${tag} ${text}`);
+  for (const text of missed) {
+    await send(alice.page, text);
+    await expect(
+      timeline(alice.page).getByRole('listitem').filter({ hasText: text }),
+    ).toBeVisible();
+  }
+  await bob.context.setOffline(false);
+  await connected(bob.page);
+
+  const expected = [`${tag} before the outage`, ...missed];
+  await expect(messageTexts(bob.page)).toHaveText(expected);
+
+  // A later message arrives live after the catch-up, and nothing shows twice.
+  await send(alice.page, `${tag} after the outage`);
+  await expect(messageTexts(bob.page)).toHaveText([...expected, `${tag} after the outage`]);
+
+  await bob.page.reload();
+  await connected(bob.page);
+  await expect(messageTexts(bob.page)).toHaveText([...expected, `${tag} after the outage`]);
+});
