@@ -43,17 +43,31 @@ const log = (text: string): void =>
 // order (A B, B A, ...) so that neither side always runs first or last.
 const setups: PerTarget<TargetSetup> = {};
 const rounds: FanoutRound[] = [];
+const hold: PerTarget<HoldScenario> = {};
+// A phase that throws (a server that does not start, say) is reported; the others still run.
+const errors: string[] = [];
+const attempt = async (phase: string, body: () => Promise<void>): Promise<void> => {
+  try {
+    await body();
+  } catch (error) {
+    errors.push(`${phase} failed: ${error instanceof Error ? error.message : String(error)}`);
+    log(errors.at(-1) ?? '');
+  }
+};
+
 const connected: ConnectedTarget[] = [];
 try {
   for (const kind of options.targets) {
     log(
       `${kind}: connecting ${options.clients} clients, ${options.warmupBroadcasts} warm-up broadcasts`,
     );
-    const target = await connectTarget(kind, options);
-    connected.push(target);
-    setups[kind] = target.setup;
+    await attempt(`${kind} set-up`, async () => {
+      const target = await connectTarget(kind, options);
+      connected.push(target);
+      setups[kind] = target.setup;
+    });
   }
-  for (let round = 1; round <= options.rounds; round++) {
+  for (let round = 1; round <= options.rounds && connected.length > 0; round++) {
     const results: FanoutRound = {};
     const order = round % 2 === 1 ? connected : [...connected].reverse();
     for (const target of order) {
@@ -61,7 +75,9 @@ try {
       log(
         `round ${round}/${options.rounds}, ${kind}: ${options.broadcasts} broadcasts of ${options.payloadBytes} B`,
       );
-      results[kind] = await target.measure(round);
+      await attempt(`${kind} round ${round}`, async () => {
+        results[kind] = await target.measure(round);
+      });
     }
     rounds.push(results);
   }
@@ -69,11 +85,12 @@ try {
   for (const target of connected) await target.close();
 }
 
-const hold: PerTarget<HoldScenario> = {};
 if (options.holdClients > 0) {
   for (const kind of options.targets) {
     log(`${kind}: holding ${options.holdClients} clients for ${options.holdSeconds} s`);
-    hold[kind] = await holdScenario(kind, options);
+    await attempt(`${kind} hold`, async () => {
+      hold[kind] = await holdScenario(kind, options);
+    });
   }
 }
 log('done');
@@ -92,6 +109,7 @@ const report = {
   setups,
   rounds,
   hold,
+  errors,
 };
 await mkdir(options.outDir, { recursive: true });
 const file = join(
@@ -102,6 +120,6 @@ await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`JSON report: ${file}`);
 
 // What went wrong, so that a bad run says why without opening the JSON, and fails.
-const problems = listProblems({ setups, rounds, hold, comparison });
+const problems = [...errors, ...listProblems({ setups, rounds, hold, comparison })];
 for (const problem of problems) console.log(problem);
 if (problems.length > 0) process.exitCode = 1;
