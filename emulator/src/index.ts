@@ -1,14 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { ClientEndpoints } from './client/client-endpoints.js';
-import { rejectInServerlessMode } from './connection/client-invocations.js';
+import { forwardToUpstream, rejectInServerlessMode } from './connection/client-invocations.js';
 import { ConnectionStore } from './connection/connection-store.js';
 import type { EmulatorContext } from './context.js';
 import { createFront } from './http/front.js';
 import { HubLifetimeManager } from './lifetime/hub-lifetime-manager.js';
 import { type EmulatorOptions, resolveOptions } from './options.js';
+import { compileTemplates } from './upstream/templates.js';
+import { Upstream } from './upstream/upstream.js';
 
 export type { EmulatorOptions } from './options.js';
 export { DEFAULT_ACCESS_KEY } from './options.js';
+export type { UpstreamTemplate } from './upstream/templates.js';
+export { loadUpstreamSettings } from './upstream/settings-file.js';
 
 export interface RunningEmulator {
   port: number;
@@ -30,11 +34,25 @@ const SHUTDOWN_GRACE_MS = 1000;
 export async function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator> {
   const resolved = resolveOptions(options);
   let port = resolved.port;
+  const upstream =
+    resolved.upstream.length > 0
+      ? new Upstream({
+          templates: compileTemplates(resolved.upstream),
+          accessKey: resolved.accessKey,
+          timeoutMs: resolved.upstreamTimeoutMs,
+          limits: {
+            perConnection: resolved.upstreamQueueLimit,
+            total: 100 * resolved.upstreamQueueLimit,
+          },
+          log: resolved.log,
+        })
+      : undefined;
   const context: EmulatorContext = {
     options: resolved,
     lifetime: new HubLifetimeManager(),
     connections: new ConnectionStore(),
-    policy: rejectInServerlessMode,
+    policy: upstream ? forwardToUpstream(upstream) : rejectInServerlessMode,
+    upstream,
     port: () => port,
   };
   const client = new ClientEndpoints(context);
@@ -62,9 +80,13 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
       const open = context.connections.all();
       for (const connection of open) connection.close(SHUTDOWN_REASON, true);
       // Keep serving while the Close messages leave: a long-polling client must poll once more.
-      await Promise.race([
-        Promise.all(open.map((connection) => connection.drained())),
-        new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
+      // Meanwhile the upstream gets the disconnects, within the same grace period.
+      await Promise.all([
+        Promise.race([
+          Promise.all(open.map((connection) => connection.drained())),
+          new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
+        ]),
+        upstream?.close(SHUTDOWN_GRACE_MS),
       ]);
       client.close();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,3 +1,5 @@
+import { type UpstreamTemplate, compileTemplates } from './upstream/templates.js';
+
 export interface EmulatorOptions {
   port?: number;
   host?: string;
@@ -7,6 +9,12 @@ export interface EmulatorOptions {
   clientTimeoutMs?: number;
   handshakeTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Upstream URL templates, first match wins; none (the default) = no upstream events. */
+  upstream?: UpstreamTemplate[];
+  /** Deadline of one upstream request (connect, headers and body). */
+  upstreamTimeoutMs?: number;
+  /** Invocations waiting for the upstream per connection; past it they are dropped (logged). */
+  upstreamQueueLimit?: number;
 }
 
 export const DEFAULT_ACCESS_KEY = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH';
@@ -21,6 +29,12 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   if (!Number.isFinite(value) || value <= 0)
     throw new RangeError(`${name} must be a positive number`);
   return value;
+}
+
+function validUpstream(templates: UpstreamTemplate[] | undefined): UpstreamTemplate[] {
+  if (templates === undefined) return [];
+  compileTemplates(templates); // throws with the reason for a bad template
+  return templates.map((template) => ({ ...template }));
 }
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
@@ -38,5 +52,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     clientTimeoutMs: positive('clientTimeoutMs', options.clientTimeoutMs, 30_000),
     handshakeTimeoutMs: positive('handshakeTimeoutMs', options.handshakeTimeoutMs, 15_000),
     log: options.log ?? (() => undefined),
+    upstream: validUpstream(options.upstream),
+    upstreamTimeoutMs: positive('upstreamTimeoutMs', options.upstreamTimeoutMs, 100_000),
+    upstreamQueueLimit: positive('upstreamQueueLimit', options.upstreamQueueLimit, 1_000),
   };
 }

@@ -1,11 +1,12 @@
-import type { HubMessage } from '../protocol/json-hub-protocol.js';
+import { MessageType, type HubMessage } from '../protocol/json-hub-protocol.js';
+import type { Upstream } from '../upstream/upstream.js';
 import type { HubConnection } from './hub-connection.js';
 
 /**
  * The seam where invocations a client sends to the server are decided. In serverless mode
  * without upstream there is nobody to deliver them to, so the connection is closed with the
- * reason. An upstream implementation replaces this policy: it may forward the message, answer
- * with `connection.send(<completion>)` later, or close the connection; it must never block.
+ * reason. With upstream, they are forwarded and answered later with `connection.send`; a
+ * policy must never block.
  */
 export interface ClientInvocationPolicy {
   onInvocation(connection: HubConnection, message: HubMessage): void;
@@ -20,3 +21,45 @@ export const rejectInServerlessMode: ClientInvocationPolicy = {
     );
   },
 };
+
+function invalidInvocation(message: HubMessage): string | undefined {
+  if (typeof message.target !== 'string' || message.target === '')
+    return 'Invocation has no string "target".';
+  if (!Array.isArray(message.arguments)) return 'Invocation has no "arguments" array.';
+  if (message.invocationId !== undefined && typeof message.invocationId !== 'string')
+    return 'Invocation "invocationId" must be a string.';
+  return undefined;
+}
+
+/**
+ * Invocations go to the upstream template matching `messages/<target>`; one no template
+ * matches, or a stream invocation (streaming is not implemented), closes the connection as
+ * without upstream.
+ */
+export function forwardToUpstream(upstream: Upstream): ClientInvocationPolicy {
+  return {
+    onInvocation(connection, message) {
+      if (message.type !== MessageType.Invocation) {
+        rejectInServerlessMode.onInvocation(connection, message);
+        return;
+      }
+      const invalid = invalidInvocation(message);
+      if (invalid !== undefined) {
+        connection.close(`Connection closed with an error: ${invalid}`, false);
+        return;
+      }
+      const forwarded = upstream.invoke(connection, {
+        target: message.target as string,
+        invocationId: message.invocationId as string | undefined,
+        // The body is the invocation as the client sent it, without the record separator.
+        json: JSON.stringify(message),
+      });
+      if (!forwarded) {
+        connection.close(
+          `Invocation '${String(message.target)}' is not supported: no upstream template matches messages/${String(message.target)}.`,
+          false,
+        );
+      }
+    },
+  };
+}

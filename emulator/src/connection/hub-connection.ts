@@ -172,9 +172,12 @@ export class HubConnection {
     this.close('The client did not read its messages fast enough.', true);
   }
 
-  /** The wire went away underneath (socket closed, SSE request aborted). */
-  transportClosed(): void {
-    this.close('The transport closed.', false, false);
+  /**
+   * The wire went away underneath (socket closed, SSE request aborted). `error` describes an
+   * abnormal end (no close handshake); a client that closed properly ended without an error.
+   */
+  transportClosed(error?: string): void {
+    this.close(error, false, false);
   }
 
   private handshake(record: string): void {

@@ -4,6 +4,11 @@ import type { OutgoingMessage } from '../protocol/outgoing.js';
 import { MAX_PENDING_BYTES, type OverflowHandler, type Transport } from './transport.js';
 
 const CLOSE_GRACE_MS = 1000;
+/** Close code of a socket that ended without a close frame (dropped, killed process). */
+const ABNORMAL_CLOSURE = 1006;
+/** What ASP.NET Core reports for such a socket; the upstream `disconnected` event carries it. */
+const ABNORMAL_CLOSURE_ERROR =
+  'The remote party closed the WebSocket connection without completing the close handshake.';
 /** Hub messages are text; one options object for every send instead of one per send. */
 const TEXT_FRAME = { binary: false } as const;
 
@@ -25,7 +30,9 @@ export class WebSocketTransport implements Transport {
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       connection.receive(toText(data));
     });
-    socket.on('close', () => connection.transportClosed());
+    socket.on('close', (code: number) =>
+      connection.transportClosed(code === ABNORMAL_CLOSURE ? ABNORMAL_CLOSURE_ERROR : undefined),
+    );
     // 'error' is always followed by 'close'; without a listener it would crash the process.
     socket.on('error', () => undefined);
     return transport;
