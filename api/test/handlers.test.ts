@@ -1,5 +1,5 @@
 // The registered handlers, called with real HttpRequest/InvocationContext objects, against a
-// real SignalR emulator and official @microsoft/signalr clients.
+// real SignalR emulator, a real Azurite and official @microsoft/signalr clients.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +8,8 @@ import { startEmulator, type RunningEmulator } from 'signalr-emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../src/functions/messages.js';
 import { negotiate } from '../src/functions/negotiate.js';
-import type { ChatMessage } from '../src/shared/chat-message.js';
+import type { AcceptedMessage, ChatMessage, MessagePage } from '../src/shared/chat-message.js';
+import { startAzurite, type AzuriteTables } from './support/azurite.js';
 import { connectInbox, type Inbox } from './support/inbox.js';
 import {
   alice,
@@ -22,24 +23,31 @@ import {
 } from './support/requests.js';
 
 let emulator: RunningEmulator;
+let azurite: AzuriteTables;
 const inboxes: Inbox[] = [];
 const baseEnv = { ...process.env };
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  [emulator, azurite] = await Promise.all([startEmulator({ port: 0 }), startAzurite()]);
 });
 
 afterEach(async () => {
   await Promise.all(inboxes.splice(0).map((inbox) => inbox.connection.stop()));
-  process.env = { ...baseEnv, AzureSignalRConnectionString: emulator.connectionString };
+  useEmulator();
 });
 
 afterAll(async () => {
   await emulator.close();
+  await azurite.stop();
 });
 
 function useEmulator(extra: Record<string, string> = {}): void {
-  process.env = { ...baseEnv, AzureSignalRConnectionString: emulator.connectionString, ...extra };
+  process.env = {
+    ...baseEnv,
+    AzureSignalRConnectionString: emulator.connectionString,
+    ChatStorageConnectionString: azurite.connectionString,
+    ...extra,
+  };
 }
 
 async function negotiateAs(user: TestUser): Promise<{ url: string; accessToken: string }> {
@@ -209,7 +217,7 @@ describe('messages', () => {
   });
 });
 
-describe('when SignalR fails', () => {
+describe('when SignalR fails after the message is stored', () => {
   let server: Server | undefined;
   afterEach(async () => {
     if (server) await new Promise((resolve) => server?.close(resolve));
@@ -225,25 +233,49 @@ describe('when SignalR fails', () => {
     return `Endpoint=http://127.0.0.1;Port=${(server.address() as AddressInfo).port};AccessKey=k;Version=1.0;`;
   }
 
-  it('answers 503 when the service cannot be reached', async () => {
+  async function expectAcceptedButNotDelivered(response: HttpResponseInit): Promise<void> {
+    expect(response.status).toBe(202);
+    const { delivered, ...message } = response.jsonBody as AcceptedMessage;
+    expect(delivered).toBe(false);
+    const timeline = await messages(
+      makeRequest({ user: bob, method: 'GET', url: 'http://127.0.0.1/api/messages?limit=200' }),
+      makeContext(),
+    );
+    expect(timeline.status).toBe(200);
+    expect((timeline.jsonBody as MessagePage).messages).toContainEqual(message);
+  }
+
+  it('answers 202 with delivered: false when the service cannot be reached', async () => {
     const stopped = await startEmulator({ port: 0 });
     const connectionString = stopped.connectionString;
     await stopped.close();
     useEmulator({ AzureSignalRConnectionString: connectionString });
-    const response = await send(alice, { text: 'lost?' });
-    expect(response.status).toBe(503);
-    expect(errorOf(response).code).toBe('signalr_unavailable');
+    await expectAcceptedButNotDelivered(await send(alice, { text: 'lost?' }));
   });
 
-  it('answers 502 when the service refuses the call', async () => {
+  it('answers 202 with delivered: false when the service refuses the call', async () => {
     useEmulator({ AzureSignalRConnectionString: await fakeService(401) });
-    const response = await send(alice, { text: 'refused' });
-    expect(response.status).toBe(502);
-    expect(errorOf(response).code).toBe('signalr_failed');
+    await expectAcceptedButNotDelivered(await send(alice, { text: 'refused' }));
   });
 
-  it('answers 503 when the service is unavailable', async () => {
+  it('answers 202 with delivered: false when the service is unavailable', async () => {
     useEmulator({ AzureSignalRConnectionString: await fakeService(503) });
-    expect((await send(alice, { text: 'busy' })).status).toBe(503);
+    await expectAcceptedButNotDelivered(await send(alice, { text: 'busy' }));
+  });
+});
+
+describe('when storage is misconfigured', () => {
+  it('refuses to send with a JSON 500 naming the setting', async () => {
+    useEmulator();
+    delete process.env.ChatStorageConnectionString;
+    const response = await send(alice, { text: 'where to?' });
+    expect(response.status).toBe(500);
+    expect(errorOf(response).code).toBe('server_misconfigured');
+    expect(JSON.stringify(response.jsonBody)).toContain('ChatStorageConnectionString');
+  });
+
+  it('still lets people connect (the directory is best effort)', async () => {
+    useEmulator({ ChatStorageConnectionString: 'not a connection string' });
+    await negotiateAs(alice);
   });
 });

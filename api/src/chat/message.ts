@@ -14,6 +14,8 @@ export function buildChatMessage(
   sender: Sender,
   request: SendMessageRequest,
   now: Date = new Date(),
+  /** From the directory of people; absent when the recipient never signed in. */
+  recipientName?: string,
 ): ChatMessage {
   const message: ChatMessage = {
     id: request.id ?? randomUUID(),
@@ -22,7 +24,11 @@ export function buildChatMessage(
     isPrivate: request.recipient !== undefined,
     sentAt: now.toISOString(),
   };
-  // The recipient's name needs a directory of people (a later storage feature); the id is enough to route.
-  if (request.recipient !== undefined) message.recipient = { id: request.recipient };
+  if (request.recipient !== undefined) {
+    message.recipient =
+      recipientName === undefined
+        ? { id: request.recipient }
+        : { id: request.recipient, name: recipientName };
+  }
   return message;
 }

@@ -10,7 +10,7 @@ export function negotiate(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  return respond(context, () => negotiateEndpoint(request));
+  return respond(context, () => negotiateEndpoint(request, context));
 }
 
 azureFunctions.app.http('negotiate', {

@@ -1,17 +1,33 @@
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { sendChatMessage, type SendOutcome } from '../chat/send-message.js';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { sendChatMessage, type MessageStore, type SendOutcome } from '../chat/send-message.js';
 import { readClientPrincipal } from '../principal.js';
-import { MAX_MESSAGE_LENGTH, type ValidationProblem } from '../shared/chat-message.js';
+import {
+  MAX_MESSAGE_LENGTH,
+  type AcceptedMessage,
+  type MessagePage,
+  type ValidationProblem,
+} from '../shared/chat-message.js';
 import { createClientAccess } from '../signalr/tokens.js';
+import { StorageUnavailableError, StorageValidationError } from '../storage/index.js';
 import { errorResponse, jsonResponse, unauthenticated } from './errors.js';
 import { readJsonBody } from './json-body.js';
 import { getChatServices } from './services.js';
+import { recordSignIn } from './sign-in-record.js';
+import { CATCH_UP_SETTLE_MS, chatStorage } from './storage-access.js';
+import { parseTimelineQuery } from './timeline-query.js';
 
-/** POST /api/negotiate: the SignalR URL and a token for the caller's own identity. */
-export async function negotiateEndpoint(request: HttpRequest): Promise<HttpResponseInit> {
+/**
+ * POST /api/negotiate: the SignalR URL and a token for the caller's own identity. The caller is
+ * also written to the directory of people, best effort (see sign-in-record.ts).
+ */
+export async function negotiateEndpoint(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const caller = readClientPrincipal(request.headers);
   if (!caller) return unauthenticated();
   const { config } = getChatServices();
+  await recordSignIn(() => chatStorage(), caller, context);
   const access = createClientAccess(
     config.signalR,
     config.hubName,
@@ -21,26 +37,81 @@ export async function negotiateEndpoint(request: HttpRequest): Promise<HttpRespo
   return jsonResponse(200, access);
 }
 
-/** POST /api/messages: validate, rate-limit and push a message as the caller. */
-export async function messagesEndpoint(request: HttpRequest): Promise<HttpResponseInit> {
+/** POST /api/messages: validate, rate-limit, store, then push a message as the caller. */
+export async function messagesEndpoint(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const caller = readClientPrincipal(request.headers);
   if (!caller) return unauthenticated();
   const body = await readJsonBody(request);
   if (!body.ok) return body.response;
 
   const services = getChatServices();
-  const outcome = await sendChatMessage(
-    { publisher: services.hub, rateLimiter: services.rateLimiter },
-    { id: caller.userId, name: caller.userDetails },
-    body.value,
-  );
-  return outcomeResponse(outcome);
+  // Opened on first use, so a bad body is a 4xx even when the storage setting is wrong.
+  const store: MessageStore = {
+    saveMessage: (message) => chatStorage().saveMessage(message),
+    getPerson: (id) => chatStorage().getPerson(id),
+  };
+  try {
+    const outcome = await sendChatMessage(
+      {
+        publisher: services.hub,
+        rateLimiter: services.rateLimiter,
+        store,
+        onPushFailed: (error, message) =>
+          context.warn(`Message ${message.id} stored but not pushed: ${error.message}`),
+      },
+      { id: caller.userId, name: caller.userDetails },
+      body.value,
+    );
+    return outcomeResponse(outcome);
+  } catch (error) {
+    if (!(error instanceof StorageUnavailableError)) throw error;
+    context.warn(error.message);
+    return errorResponse(
+      503,
+      'storage_unavailable',
+      'The message was not sent: message storage is unavailable. Try again with the same id.',
+    );
+  }
+}
+
+/** GET /api/messages?limit=&before=&after=&since=: one page of the caller's timeline. */
+export async function timelineEndpoint(request: HttpRequest): Promise<HttpResponseInit> {
+  const caller = readClientPrincipal(request.headers);
+  if (!caller) return unauthenticated();
+  const query = parseTimelineQuery(request.query, CATCH_UP_SETTLE_MS);
+  if (!query.ok) return invalidQuery(query.field, query.reason);
+
+  try {
+    const page: MessagePage = await chatStorage().listTimeline(caller.userId, query.value);
+    return jsonResponse(200, page);
+  } catch (error) {
+    if (error instanceof StorageValidationError) return invalidQuery(error.field, error.reason);
+    throw error;
+  }
+}
+
+function invalidQuery(field: string, reason: string): HttpResponseInit {
+  return errorResponse(400, 'invalid_query', `\`${field}\` ${reason}`, { field });
 }
 
 function outcomeResponse(outcome: SendOutcome): HttpResponseInit {
   switch (outcome.kind) {
-    case 'sent':
-      return jsonResponse(202, outcome.message);
+    case 'sent': {
+      const body: AcceptedMessage = outcome.delivered
+        ? outcome.message
+        : { ...outcome.message, delivered: false };
+      return jsonResponse(202, body);
+    }
+    case 'id-conflict':
+      return errorResponse(
+        409,
+        'id_conflict',
+        'This message id is already used by another message: send with a new id.',
+        { field: 'id' },
+      );
     case 'rate-limited':
       return errorResponse(
         429,

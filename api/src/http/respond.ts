@@ -1,12 +1,13 @@
 import type { HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ConfigError } from '../config.js';
 import { SignalRError, statusForSignalRError } from '../signalr/rest-client.js';
+import { StorageUnavailableError } from '../storage/index.js';
 import { errorResponse } from './errors.js';
 
 /**
  * Runs an endpoint and turns the failures that are not the client's fault into the API's JSON
- * errors: bad settings (500, naming the setting), the SignalR Service failing (502/503), and
- * anything unexpected (500, details only in the log).
+ * errors: bad settings (500, naming the setting), the SignalR Service failing (502/503), storage
+ * unavailable (503), and anything unexpected (500, details only in the log).
  */
 export async function respond(
   context: InvocationContext,
@@ -26,6 +27,14 @@ export async function respond(
         status,
         status === 503 ? 'signalr_unavailable' : 'signalr_failed',
         'The message was not sent: the real-time service failed. Try again.',
+      );
+    }
+    if (error instanceof StorageUnavailableError) {
+      context.warn(error.message);
+      return errorResponse(
+        503,
+        'storage_unavailable',
+        'Message storage is unavailable right now. Try again.',
       );
     }
     context.error('Unexpected failure', error);

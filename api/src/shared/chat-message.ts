@@ -18,6 +18,25 @@ export interface ChatMessage {
   sentAt: string;
 }
 
+/**
+ * The 202 body of POST /api/messages: the message as stored. `delivered: false` (present only
+ * then) means it is stored but the live push failed: it reaches everyone through catch-up, so
+ * clients show it as sent.
+ */
+export type AcceptedMessage = ChatMessage & { delivered?: false };
+
+/** The body of GET /api/messages: one page of the caller's timeline. */
+export interface MessagePage {
+  /** Oldest first. */
+  messages: ChatMessage[];
+  /** Pass as `before` for the page just older; absent when there is nothing older. */
+  olderCursor?: string;
+  /** Pass as `after` for the page just newer (catch-up). */
+  newerCursor?: string;
+  /** More newer messages existed: keep asking with `after: newerCursor` until false. */
+  hasNewer: boolean;
+}
+
 /** The body of POST /api/messages. Anything else in the body (e.g. a sender) is ignored. */
 export interface SendMessageRequest {
   text: string;

@@ -1,15 +1,19 @@
-// The local stack the way a person runs it: the SignalR emulator, the local Functions host
-// serving this app, and official @microsoft/signalr clients signed in through the SWA header.
+// The local stack the way a person runs it: Azurite (tables), the SignalR emulator, the local
+// Functions host serving this app, and official @microsoft/signalr clients signed in through
+// the SWA header.
 import { fileURLToPath } from 'node:url';
 import { startFunctionsHost, type RunningFunctionsHost } from 'functions-host';
 import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { startEmulator, type RunningEmulator } from 'signalr-emulator';
+import { startAzurite, type AzuriteTables } from '../support/azurite.js';
 import { Inbox } from '../support/inbox.js';
 import { principalHeader, type TestUser } from '../support/requests.js';
 
 export const API_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface Stack {
+  /** Replaceable: a test may stop it and start another on the same port. */
+  azurite: AzuriteTables;
   emulator: RunningEmulator;
   host: RunningFunctionsHost;
   /** Every line the host logged (one per invocation). */
@@ -18,21 +22,27 @@ export interface Stack {
 }
 
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
-  const emulator = await startEmulator({ port: 0 });
+  const [azurite, emulator] = await Promise.all([startAzurite(), startEmulator({ port: 0 })]);
   const hostLog: string[] = [];
   const host = await startFunctionsHost({
     appDir: API_DIR,
     port: 0,
-    env: { AzureSignalRConnectionString: emulator.connectionString, ...env },
+    env: {
+      AzureSignalRConnectionString: emulator.connectionString,
+      ChatStorageConnectionString: azurite.connectionString,
+      ...env,
+    },
     log: (line) => hostLog.push(line),
   });
   const stack: Stack = {
+    azurite,
     emulator,
     host,
     hostLog,
     close: async () => {
       await host.close();
       await stack.emulator.close();
+      await stack.azurite.stop();
     },
   };
   return stack;
@@ -79,4 +89,18 @@ export async function postMessage(
     body: text ? JSON.parse(text) : null,
     headers: response.headers,
   };
+}
+
+/** GET /api/messages as `user` with the given query, returning status and JSON body. */
+export async function getMessages(
+  host: RunningFunctionsHost,
+  user: TestUser | undefined,
+  query: Record<string, string> | string = {},
+): Promise<{ status: number; body: unknown }> {
+  const search = typeof query === 'string' ? query : new URLSearchParams(query).toString();
+  const response = await fetch(`${host.url}/api/messages${search ? `?${search}` : ''}`, {
+    headers: user ? { 'x-ms-client-principal': principalHeader(user) } : {},
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
 }

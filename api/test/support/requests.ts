@@ -24,6 +24,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   body?: string | Uint8Array;
   url?: string;
+  /** POST unless told. */
+  method?: string;
 }
 
 export function makeRequest(options: RequestOptions = {}): InstanceType<typeof HttpRequest> {
@@ -36,7 +38,7 @@ export function makeRequest(options: RequestOptions = {}): InstanceType<typeof H
         ? { string: options.body }
         : { bytes: options.body };
   return new HttpRequest({
-    method: 'POST',
+    method: options.method ?? 'POST',
     url: options.url ?? 'http://127.0.0.1/api/messages',
     headers,
     ...(body ? { body } : {}),
