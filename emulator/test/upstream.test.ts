@@ -173,7 +173,7 @@ describe('upstream messages', () => {
       const id = request.json?.invocationId;
       const target = request.json?.target;
       if (target === 'add') {
-        const [a, b] = request.json?.arguments as number[];
+        const [a = 0, b = 0] = request.json?.arguments as number[];
         response.writeHead(200, { 'Content-Type': 'application/json' });
         response.end(JSON.stringify({ type: 3, invocationId: id, result: { sum: a + b } }) + RS);
       } else if (target === 'nothing') {
