@@ -110,6 +110,10 @@ function serviceSpec(name: ServiceName, ports: StackPorts, storageDir: string): 
           String(ports.signalr),
           '--host',
           '127.0.0.1',
+          // Events reach the API the way they do in Azure: through the Static Web App's public
+          // route, which lets this one signed (not signed-in) route through.
+          '--upstream',
+          `http://localhost:${ports.swa}/api/signalr/upstream/{hub}/{category}/{event}`,
         ],
         cwd: ROOT,
         ready: (_child, lines) => waitForLine(lines, (line) => line.startsWith('Endpoint=')),
