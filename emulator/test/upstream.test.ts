@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { KEY, emulator, message, rest } from './helpers.js';
-import { RS, handshaken } from './raw-client.js';
+import { RS, handshaken, openRaw } from './raw-client.js';
 import { answerOk, clientWithClaims, refusingUrl, upstreamServer } from './upstream-server.js';
 
 const TEMPLATE = '/upstream/{hub}/{category}/{event}';
@@ -115,7 +115,7 @@ describe('upstream connection events', () => {
     const upstream = await upstreamServer();
     const running = await emulator({ upstream: [{ urlTemplate: upstream.url + TEMPLATE }] });
     const raw = await handshaken(running, 'first');
-    const never = await (await import('./raw-client.js')).openRaw(running, 'never');
+    const never = await openRaw(running, 'never');
     never.socket.close();
     await never.closed;
     raw.socket.close();

@@ -20,9 +20,11 @@ export class UpstreamFailure extends Error {}
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export class HttpPoster {
+  // No socket cap: each connection has at most one request in flight, and a cap would let
+  // requests hung on one path hold back the requests of every other connection.
   private readonly agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+    'http:': new http.Agent({ keepAlive: true }),
+    'https:': new https.Agent({ keepAlive: true }),
   };
   private readonly inFlight = new Set<http.ClientRequest>();
 
