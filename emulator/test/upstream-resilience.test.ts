@@ -13,7 +13,7 @@ describe('a hung or slow upstream', () => {
         hanging.push(response); // never answered
       else response.writeHead(204).end();
     });
-    const timeoutMs = 300;
+    const timeoutMs = 800;
     const running = await emulator({
       upstream: [{ urlTemplate: upstream.url + TEMPLATE }],
       upstreamTimeoutMs: timeoutMs,
