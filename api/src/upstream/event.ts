@@ -45,12 +45,27 @@ function displayName(claim: string | undefined, userId: string): string {
   return name || userId;
 }
 
+// HTTP header values are bytes, read as Latin-1. A service that writes a name like "Zoë" as
+// UTF-8 bytes therefore arrives as mojibake; decode such values back when they are valid UTF-8.
+// Real Latin-1 text is rarely valid UTF-8 and is then kept as it is.
+function fromHeaderBytes(value: string | null): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (value === null || /^[\u0000-\u007f]*$/.test(value) || /[^\u0000-\u00ff]/.test(value)) {
+    return value;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(value, 'latin1'));
+  } catch {
+    return value;
+  }
+}
+
 export function readConnection(headers: HeaderSource): UpstreamConnection | null {
   const connectionId = headers.get(CONNECTION_ID_HEADER)?.trim();
   if (!connectionId || !CONNECTION_ID_PATTERN.test(connectionId)) return null;
   const userId = headers.get(USER_ID_HEADER)?.trim();
   if (!userId || !isPlausibleUserId(userId)) return { connectionId };
-  const claims = parseUserClaims(headers.get(USER_CLAIMS_HEADER));
+  const claims = parseUserClaims(fromHeaderBytes(headers.get(USER_CLAIMS_HEADER)));
   return { connectionId, user: { id: userId, name: displayName(claims.get('name'), userId) } };
 }
 

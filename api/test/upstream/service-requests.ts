@@ -59,7 +59,6 @@ export function upstreamRequest(
     'x-asrs-hub': hub,
     'x-asrs-category': category,
     'x-asrs-event': event,
-    ...options.headers,
   };
   const signature =
     options.signature === undefined
@@ -70,6 +69,7 @@ export function upstreamRequest(
     headers['x-asrs-user-id'] = options.user.id;
     headers['x-asrs-user-claims'] = claimsHeader(options.user);
   }
+  Object.assign(headers, options.headers);
   const body =
     options.body !== undefined
       ? options.body

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_JOINED_EVENT, type OnlinePerson } from '../../src/shared/chat-message.js';
 import { serviceUser, startStack, uniqueUser, type Stack } from '../presence/stack.js';
 import { EMULATOR_KEY, errorOf } from '../support/requests.js';
-import { OTHER_KEY, signatureFor, typingInvocation } from './service-requests.js';
+import { claimsHeader, OTHER_KEY, signatureFor, typingInvocation } from './service-requests.js';
 
 let stack: Stack;
 
@@ -155,5 +155,28 @@ describe('upstream signature gate', () => {
     expect(errorOf(response).code).toBe('server_misconfigured');
     expect(JSON.stringify(response.jsonBody)).toContain('PresenceVerifyAfterSeconds');
     stack.configure();
+  });
+
+  it('reads names sent as UTF-8 header bytes, and falls back to the user id without one', async () => {
+    stack.configure();
+    const zoe = { userId: uniqueUser('zoe').userId, userDetails: 'Zoë 🦊' };
+    const asBytes = Buffer.from(
+      claimsHeader({ id: zoe.userId, name: zoe.userDetails }),
+      'utf8',
+    ).toString('latin1');
+    await stack.send('connections', 'connected', {
+      connectionId: `utf8-${zoe.userId}`,
+      user: serviceUser(zoe),
+      headers: { 'x-asrs-user-claims': asBytes },
+    });
+    const nameless = uniqueUser('nameless');
+    await stack.send('connections', 'connected', {
+      connectionId: `nameless-${nameless.userId}`,
+      user: serviceUser(nameless),
+      headers: { 'x-asrs-user-claims': 'asrs.s.uid: whatever' },
+    });
+    const people = await stack.online(zoe);
+    expect(people.find((p) => p.id === zoe.userId)?.name).toBe('Zoë 🦊');
+    expect(people.find((p) => p.id === nameless.userId)?.name).toBe(nameless.userId);
   });
 });
