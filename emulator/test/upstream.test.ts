@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { KEY, emulator, message, rest } from './helpers.js';
+import { KEY, TRANSPORTS, connect, emulator, message, negotiateApp, rest } from './helpers.js';
 import { RS, handshaken, openRaw } from './raw-client.js';
 import { answerOk, clientWithClaims, refusingUrl, upstreamServer } from './upstream-server.js';
 
@@ -227,5 +227,43 @@ describe('upstream messages', () => {
     expect(failures.every((line) => line.includes(url))).toBe(true);
     expect(logs.join('\n')).not.toContain('secret-function-key');
     expect(logs.join('\n')).not.toContain(KEY);
+  });
+});
+
+describe('upstream over every transport', () => {
+  it.each(TRANSPORTS)(
+    '%s: completions arrive and a stop reports no error',
+    async (_name, transport) => {
+      const upstream = await upstreamServer((request, response) => {
+        const id = request.json?.invocationId;
+        if (typeof id !== 'string') return answerOk(request, response);
+        response.writeHead(200, { 'Content-Type': 'application/json' });
+        response.end(JSON.stringify({ type: 3, invocationId: id, result: 'pong' }) + RS);
+      });
+      const running = await emulator({ upstream: [{ urlTemplate: upstream.url + TEMPLATE }] });
+      const appUrl = await negotiateApp(running);
+      const { connection } = await connect(appUrl, transport, 'alice');
+      await expect(connection.invoke('ping')).resolves.toBe('pong');
+      await connection.stop();
+      const [disconnected] = await upstream.waitFor(1, (r) => r.path.endsWith('/disconnected'));
+      expect(disconnected?.json).toEqual({ type: 11 });
+    },
+  );
+});
+
+describe('malformed invocations with upstream', () => {
+  it('closes the connection with the reason instead of forwarding them', async () => {
+    const upstream = await upstreamServer();
+    const running = await emulator({ upstream: [{ urlTemplate: upstream.url + TEMPLATE }] });
+    const raw = await handshaken(running, 'mallory');
+    raw.socket.send(`{"type":1,"target":"x","arguments":"not-an-array"}${RS}`);
+    const close = JSON.parse((await raw.nextFrame()).slice(0, -1)) as {
+      type: number;
+      error: string;
+    };
+    expect(close.type).toBe(7);
+    expect(close.error).toContain('no "arguments" array');
+    await raw.closed;
+    expect(upstream.requests.some((r) => r.path.includes('/messages/'))).toBe(false);
   });
 });
