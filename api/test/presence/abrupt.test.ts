@@ -1,7 +1,5 @@
 // A browser that dies without a goodbye: the client runs in a child process that is killed
 // (SIGKILL), so no disconnected event is ever sent. Healing must take the person off the list.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { negotiate } from '../../src/functions/negotiate.js';
 import {
@@ -9,34 +7,21 @@ import {
   USER_LEFT_EVENT,
   type UserLeft,
 } from '../../src/shared/chat-message.js';
-import { API_DIR } from '../integration/stack.js';
 import { makeContext, makeRequest, type TestUser } from '../support/requests.js';
+import { startChildClient, type ChildClient } from './child-client.js';
 import { serviceUser, startStack, uniqueUser, type Stack } from './stack.js';
 
 let stack: Stack;
-let child: ChildProcess | undefined;
+let child: ChildClient | undefined;
 
 beforeAll(async () => {
   stack = await startStack();
 });
 
 afterAll(async () => {
-  child?.kill('SIGKILL');
+  child?.kill();
   await stack?.close();
 });
-
-// Runs an official client in its own process and prints its connection id once connected.
-const CLIENT_SCRIPT = `
-import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
-const [url, token] = process.argv.slice(-2);
-const connection = new HubConnectionBuilder()
-  .withUrl(url, { accessTokenFactory: () => token })
-  .configureLogging(LogLevel.None)
-  .build();
-await connection.start();
-console.log(connection.connectionId);
-setInterval(() => {}, 60_000);
-`;
 
 async function connectInChildProcess(user: TestUser): Promise<string> {
   const response = await negotiate(
@@ -44,17 +29,8 @@ async function connectInChildProcess(user: TestUser): Promise<string> {
     makeContext('negotiate'),
   );
   const { url, accessToken } = response.jsonBody as { url: string; accessToken: string };
-  child = spawn(
-    process.execPath,
-    ['--input-type=module', '-e', CLIENT_SCRIPT, '--', url, accessToken],
-    { cwd: API_DIR, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const exited = new Promise<never>((_, reject) =>
-    child?.once('exit', (code) => reject(new Error(`client process exited (${code})`))),
-  );
-  const first = new Promise<string>((resolve) => lines.once('line', resolve));
-  return Promise.race([first, exited]);
+  child = await startChildClient(url, accessToken);
+  return child.connectionId;
 }
 
 async function pollUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -79,7 +55,7 @@ describe('abrupt disconnect', () => {
       (await stack.online(ivan)).some((person) => person.id === ivan.userId);
     expect(await isOnline()).toBe(true); // verified with the service: the connection is live
 
-    child?.kill('SIGKILL');
+    child?.kill();
     // No event can tell us when the emulator has dropped the socket, so poll the list.
     await pollUntil(async () => !(await isOnline()), 20_000);
     await observer.waitForEvent<UserLeft>(USER_LEFT_EVENT, (left) => left.id === ivan.userId);
