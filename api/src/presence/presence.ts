@@ -134,7 +134,12 @@ export class Presence {
       await this.table.markVerified(row.userId, row.connectionId, this.now());
       return 'alive';
     }
-    await this.disconnected(row.connectionId, row.userId);
+    try {
+      await this.disconnected(row.connectionId, row.userId);
+    } catch (error) {
+      // The row is gone; only the userLeft push failed. The reader still gets a true list.
+      if (!(error instanceof SignalRError)) throw error;
+    }
     return 'gone';
   }
 
