@@ -28,6 +28,11 @@ export function createFront(context: EmulatorContext, client: ClientEndpoints): 
       response.destroy();
     });
   });
+  // REST callers keep connections alive between sends. Node's 5 s default lets the server close an
+  // idle connection just as a caller writes its next request on it ("socket hang up"); a long idle
+  // timeout, like a cloud load balancer's, makes that race rare. Requests still time out normally.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
     try {
