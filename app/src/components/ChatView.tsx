@@ -1,11 +1,16 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { SIGN_OUT_URL, type CurrentUser } from '../api/auth.js';
 import type { CreateChatConnection } from '../connection/chat-connection.js';
 import { useChatConnection } from '../connection/useChatConnection.js';
+import { createTypingThrottle } from '../presence/typing-throttle.js';
+import { usePresence } from '../presence/usePresence.js';
+import { useTypingNotices } from '../presence/useTypingNotices.js';
 import { useTimeline, type Recipient } from '../timeline/useTimeline.js';
 import { Composer } from './Composer.js';
 import { ConnectionStatus } from './ConnectionStatus.js';
 import { MessageList } from './MessageList.js';
+import { OnlineList } from './OnlineList.js';
+import { TypingIndicator } from './TypingIndicator.js';
 
 export interface ChatViewProps {
   me: CurrentUser;
@@ -23,11 +28,21 @@ export function ChatView({ me, fetchFn, createConnection, navigate, onSignedOut 
     fetchFn,
     onUnauthorized: onSignedOut,
   });
-  const status = useChatConnection(createConnection, {
-    onMessage: (message) => receive([message]),
+  const typing = useTypingNotices({ meId: me.id });
+  const { status, sendTyping } = useChatConnection(createConnection, {
+    onMessage: (message) => {
+      receive([message]);
+      typing.messageFrom(message.sender.id);
+    },
+    // Called only after render, when `presence` below exists.
+    onUserJoined: (person) => presence.joined(person),
+    onUserLeft: (userId) => presence.left(userId),
+    onTyping: typing.noticed,
     // Catch-up after a reconnect (fetching what was missed) arrives with message history.
     onUnauthorized: onSignedOut,
   });
+  const presence = usePresence({ fetchFn, status });
+  const announceTyping = useMemo(() => createTypingThrottle({ send: sendTyping }), [sendTyping]);
   const [recipient, setRecipient] = useState<Recipient | undefined>(undefined);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
 
@@ -59,6 +74,14 @@ export function ChatView({ me, fetchFn, createConnection, navigate, onSignedOut 
           </button>
         </div>
       </header>
+      <aside className="chat__online">
+        <OnlineList
+          people={presence.people}
+          me={me}
+          connected={status === 'connected'}
+          onSelect={selectRecipient}
+        />
+      </aside>
       <main className="chat__main">
         <MessageList
           entries={entries}
@@ -67,6 +90,7 @@ export function ChatView({ me, fetchFn, createConnection, navigate, onSignedOut 
           onRetry={retry}
         />
       </main>
+      <TypingIndicator typists={typing.typists} />
       <footer className="chat__composer">
         <Composer
           canSend={status === 'connected'}
@@ -74,6 +98,7 @@ export function ChatView({ me, fetchFn, createConnection, navigate, onSignedOut 
           onRemoveRecipient={removeRecipient}
           onSend={send}
           textareaRef={textareaRef}
+          onTyping={(to) => announceTyping(to?.id)}
         />
       </footer>
     </div>

@@ -22,6 +22,8 @@ export interface ComposerProps {
   onRemoveRecipient: () => void;
   onSend: (text: string, recipient?: Recipient) => void;
   textareaRef?: Ref<HTMLTextAreaElement>;
+  /** The text changed and is not empty: the person is typing (the caller throttles). */
+  onTyping?: (recipient?: Recipient) => void;
 }
 
 export function Composer({
@@ -30,6 +32,7 @@ export function Composer({
   onRemoveRecipient,
   onSend,
   textareaRef,
+  onTyping,
 }: ComposerProps) {
   const [text, setText] = useState('');
   const counterId = useId();
@@ -79,7 +82,11 @@ export function Composer({
           rows={2}
           placeholder={recipient ? `Private message to ${recipient.name}` : 'Message everyone'}
           value={text}
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => {
+            const value = event.target.value;
+            setText(value);
+            if (value.trim() !== '' && value !== text) onTyping?.(recipient);
+          }}
           onKeyDown={handleKeyDown}
           aria-describedby={describedBy || undefined}
           aria-invalid={tooLong || undefined}

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@chat/message';
+import type { ChatMessage, OnlinePerson, TypingNotice, TypingRequest } from '@chat/message';
 
 /**
  * What the UI needs from a real-time connection, and nothing more. The SignalR
@@ -15,6 +15,12 @@ export interface ChatConnectionEvents {
   reconnected: () => void;
   /** The API refused to negotiate with 401: the session has ended. */
   unauthorized: () => void;
+  /** Presence (issue 6): a person's first connection arrived. */
+  userJoined: (person: OnlinePerson) => void;
+  /** Presence (issue 6): a person's last connection ended. */
+  userLeft: (userId: string) => void;
+  /** Someone else is typing in a conversation I am in. */
+  typing: (notice: TypingNotice) => void;
 }
 
 export interface ChatConnection {
@@ -22,6 +28,8 @@ export interface ChatConnection {
   /** Starts connecting; keeps retrying on its own until stop() is called. */
   start(): void;
   stop(): Promise<void>;
+  /** Fire-and-forget "I am typing"; false when not connected (nothing was sent). */
+  sendTyping(request: TypingRequest): boolean;
   on<E extends keyof ChatConnectionEvents>(event: E, listener: ChatConnectionEvents[E]): () => void;
 }
 

@@ -1,12 +1,21 @@
-import { NEW_MESSAGE_EVENT } from '@chat/message';
+import {
+  NEW_MESSAGE_EVENT,
+  TYPING_EVENT,
+  TYPING_INVOCATION,
+  USER_JOINED_EVENT,
+  USER_LEFT_EVENT,
+  type TypingRequest,
+} from '@chat/message';
 import {
   HttpError,
   HubConnectionBuilder,
+  HubConnectionState,
   LogLevel,
   type HubConnection,
   type RetryContext,
 } from '@microsoft/signalr';
 import { isChatMessage } from '../api/chat-message-guard.js';
+import { isOnlinePerson, isTypingNotice, isUserLeft } from '../presence/guards.js';
 import {
   ChatConnectionEmitter,
   type ChatConnection,
@@ -78,6 +87,18 @@ class SignalRChatConnection implements ChatConnection {
       if (isChatMessage(payload)) this.emitter.emit('message', payload);
       else console.warn('Ignored a malformed chat message event.');
     });
+    this.hub.on(USER_JOINED_EVENT, (payload: unknown) => {
+      if (isOnlinePerson(payload)) this.emitter.emit('userJoined', payload);
+      else console.warn('Ignored a malformed userJoined event.');
+    });
+    this.hub.on(USER_LEFT_EVENT, (payload: unknown) => {
+      if (isUserLeft(payload)) this.emitter.emit('userLeft', payload.id);
+      else console.warn('Ignored a malformed userLeft event.');
+    });
+    this.hub.on(TYPING_EVENT, (payload: unknown) => {
+      if (isTypingNotice(payload)) this.emitter.emit('typing', payload);
+      else console.warn('Ignored a malformed typing event.');
+    });
     this.hub.onreconnecting(() => this.setConnectionStatus('reconnecting'));
     this.hub.onreconnected(() => {
       this.setConnectionStatus('connected');
@@ -113,6 +134,13 @@ class SignalRChatConnection implements ChatConnection {
     this.options.browser.removeEventListener('offline', this.handleOffline);
     await this.hub.stop();
     this.setConnectionStatus('offline');
+  }
+
+  sendTyping(request: TypingRequest): boolean {
+    if (this.hub.state !== HubConnectionState.Connected) return false;
+    // A lost typing notice only means a shorter "is typing…" for the others: not worth a retry.
+    this.hub.send(TYPING_INVOCATION, request).catch(() => undefined);
+    return true;
   }
 
   private async connect(): Promise<void> {

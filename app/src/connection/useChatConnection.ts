@@ -1,19 +1,29 @@
-import { useEffect, useRef, useState } from 'react';
-import type { ChatMessage } from '@chat/message';
-import type { ConnectionStatus, CreateChatConnection } from './chat-connection.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ChatMessage, OnlinePerson, TypingNotice, TypingRequest } from '@chat/message';
+import type { ChatConnection, ConnectionStatus, CreateChatConnection } from './chat-connection.js';
 
 export interface ConnectionHandlers {
   onMessage: (message: ChatMessage) => void;
   onReconnected?: () => void;
   onUnauthorized: () => void;
+  onUserJoined?: (person: OnlinePerson) => void;
+  onUserLeft?: (userId: string) => void;
+  onTyping?: (notice: TypingNotice) => void;
+}
+
+export interface ChatConnectionState {
+  status: ConnectionStatus;
+  /** "I am typing" on the current connection; false when it could not be sent. */
+  sendTyping: (request: TypingRequest) => boolean;
 }
 
 /** Owns one connection for the lifetime of the component and reports its status. */
 export function useChatConnection(
   createConnection: CreateChatConnection,
   handlers: ConnectionHandlers,
-): ConnectionStatus {
+): ChatConnectionState {
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
+  const connectionRef = useRef<ChatConnection | null>(null);
   // Handlers change on every render; the connection must not be rebuilt for that.
   const handlersRef = useRef(handlers);
   useEffect(() => {
@@ -27,14 +37,23 @@ export function useChatConnection(
       connection.on('message', (message) => handlersRef.current.onMessage(message)),
       connection.on('reconnected', () => handlersRef.current.onReconnected?.()),
       connection.on('unauthorized', () => handlersRef.current.onUnauthorized()),
+      connection.on('userJoined', (person) => handlersRef.current.onUserJoined?.(person)),
+      connection.on('userLeft', (userId) => handlersRef.current.onUserLeft?.(userId)),
+      connection.on('typing', (notice) => handlersRef.current.onTyping?.(notice)),
     ];
+    connectionRef.current = connection;
     connection.start();
     setStatus(connection.status);
     return () => {
       for (const off of unsubscribe) off();
+      connectionRef.current = null;
       void connection.stop();
     };
   }, [createConnection]);
 
-  return status;
+  const sendTyping = useCallback(
+    (request: TypingRequest) => connectionRef.current?.sendTyping(request) ?? false,
+    [],
+  );
+  return { status, sendTyping };
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@chat/message';
+import type { ChatMessage, OnlinePerson, TypingNotice, TypingRequest } from '@chat/message';
 import {
   ChatConnectionEmitter,
   type ChatConnection,
@@ -14,6 +14,8 @@ export class FakeConnection implements ChatConnection {
   status: ConnectionStatus = 'offline';
   started = false;
   stopped = false;
+  /** Every `typing` invocation sent through this connection. */
+  readonly typingSent: TypingRequest[] = [];
   private readonly emitter = new ChatConnectionEmitter();
 
   on<E extends keyof ChatConnectionEvents>(
@@ -45,5 +47,23 @@ export class FakeConnection implements ChatConnection {
 
   endSession(): void {
     this.emitter.emit('unauthorized');
+  }
+
+  sendTyping(request: TypingRequest): boolean {
+    if (this.status !== 'connected') return false;
+    this.typingSent.push(request);
+    return true;
+  }
+
+  userJoined(person: OnlinePerson): void {
+    this.emitter.emit('userJoined', person);
+  }
+
+  userLeft(userId: string): void {
+    this.emitter.emit('userLeft', userId);
+  }
+
+  typing(notice: TypingNotice): void {
+    this.emitter.emit('typing', notice);
   }
 }

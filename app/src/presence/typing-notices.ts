@@ -1,0 +1,31 @@
+import type { TypingNotice } from '@chat/message';
+
+/** A notice stays this long after the person's last `typing` event (they send one per 3 s). */
+export const TYPING_NOTICE_MS = 5000;
+
+export interface Typist {
+  id: string;
+  name: string;
+  /** They are writing privately to me. */
+  isPrivate: boolean;
+}
+
+/**
+ * Who a notice is about, from my point of view, or null when it is not for me to show: about
+ * myself (another of my tabs), or private to someone else (the API never sends those, but a
+ * notice is only shown to its recipient).
+ */
+export function typistFromNotice(notice: TypingNotice, meId: string): Typist | null {
+  if (notice.user.id === meId) return null;
+  if (notice.recipient !== undefined && notice.recipient !== meId) return null;
+  return { id: notice.user.id, name: notice.user.name, isPrivate: notice.recipient !== undefined };
+}
+
+/** "bob is typing…", "bob and carol are typing…", "3 people are typing…", or '' for nobody. */
+export function describeTypists(typists: readonly Typist[]): string {
+  const [first, second] = typists;
+  if (!first) return '';
+  if (!second) return `${first.name} is typing${first.isPrivate ? ' (private)' : ''}…`;
+  if (typists.length === 2) return `${first.name} and ${second.name} are typing…`;
+  return `${typists.length} people are typing…`;
+}
