@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@chat/message';
+import type { ChatMessage, MessagePage } from '@chat/message';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -27,4 +27,20 @@ export function isChatMessage(value: unknown): value is ChatMessage {
     if (recipient.name !== undefined && typeof recipient.name !== 'string') return false;
   }
   return true;
+}
+
+/**
+ * A GET /api/messages body as the UI may use it: malformed messages are dropped (one bad entry
+ * must not hide the rest); null when the page itself has the wrong shape.
+ */
+export function toMessagePage(value: unknown): MessagePage | null {
+  if (!isRecord(value) || !Array.isArray(value.messages)) return null;
+  const { olderCursor, newerCursor, hasNewer } = value;
+  if (typeof hasNewer !== 'boolean') return null;
+  if (olderCursor !== undefined && !isNonEmptyString(olderCursor)) return null;
+  if (newerCursor !== undefined && !isNonEmptyString(newerCursor)) return null;
+  const page: MessagePage = { messages: value.messages.filter(isChatMessage), hasNewer };
+  if (olderCursor !== undefined) page.olderCursor = olderCursor;
+  if (newerCursor !== undefined) page.newerCursor = newerCursor;
+  return page;
 }

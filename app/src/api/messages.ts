@@ -1,21 +1,23 @@
-import type { ChatMessage, SendMessageRequest } from '@chat/message';
-import { apiErrorFromResponse, networkError } from './api-error.js';
-import { isChatMessage } from './chat-message-guard.js';
+import type { AcceptedMessage, MessagePage, SendMessageRequest } from '@chat/message';
+import { ApiError, apiErrorFromResponse, networkError } from './api-error.js';
+import { isChatMessage, toMessagePage } from './chat-message-guard.js';
 
 export const SEND_TIMEOUT_MS = 20_000;
+export const PAGE_TIMEOUT_MS = 20_000;
 
 /** A send always carries the client-chosen id, so a retry is recognisably the same message. */
 export type OutgoingMessage = SendMessageRequest & { id: string };
 
 /**
- * POST /api/messages. Resolves with the accepted message as the API stored it (202), or null
- * when the reply carried no usable copy; rejects with an ApiError.
+ * POST /api/messages. Resolves with the accepted message as the API stored it (202; with
+ * `delivered: false` when it was stored but not pushed live), or null when the reply carried no
+ * usable copy; rejects with an ApiError.
  */
 export async function postMessage(
   message: OutgoingMessage,
   fetchFn: typeof fetch = fetch,
   timeoutMs = SEND_TIMEOUT_MS,
-): Promise<ChatMessage | null> {
+): Promise<AcceptedMessage | null> {
   let response: Response;
   try {
     response = await fetchFn('/api/messages', {
@@ -37,4 +39,44 @@ export async function postMessage(
     // Accepted all the same: the newMessage event will bring the message.
     return null;
   }
+}
+
+/** Which page of GET /api/messages: the latest (nothing), older, newer, or newer than a time. */
+export type PageQuery =
+  | { limit?: number }
+  | { limit?: number; before: string }
+  | { limit?: number; after: string }
+  | { limit?: number; since: string };
+
+/** GET /api/messages: one page of the caller's timeline; rejects with an ApiError. */
+export async function fetchMessagePage(
+  query: PageQuery,
+  fetchFn: typeof fetch = fetch,
+  timeoutMs = PAGE_TIMEOUT_MS,
+): Promise<MessagePage> {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) search.set(key, String(value));
+  const text = search.toString();
+  const path = text ? `/api/messages?${text}` : '/api/messages';
+  let response: Response;
+  try {
+    response = await fetchFn(path, {
+      method: 'GET',
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { Accept: 'application/json' },
+      credentials: 'same-origin',
+    });
+  } catch (cause) {
+    throw networkError(cause);
+  }
+  if (!response.ok) throw await apiErrorFromResponse(response);
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (cause) {
+    throw networkError(cause);
+  }
+  const page = toMessagePage(body);
+  if (!page) throw new ApiError(response.status, 'http', 'The server sent an unexpected answer.');
+  return page;
 }

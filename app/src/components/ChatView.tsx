@@ -5,6 +5,7 @@ import { useChatConnection } from '../connection/useChatConnection.js';
 import { createTypingThrottle } from '../presence/typing-throttle.js';
 import { usePresence } from '../presence/usePresence.js';
 import { useTypingNotices } from '../presence/useTypingNotices.js';
+import { useHistory } from '../timeline/useHistory.js';
 import { useTimeline, type Recipient } from '../timeline/useTimeline.js';
 import { Composer } from './Composer.js';
 import { ConnectionStatus } from './ConnectionStatus.js';
@@ -38,11 +39,13 @@ export function ChatView({ me, fetchFn, createConnection, navigate, onSignedOut 
     onUserJoined: (person) => presence.joined(person),
     onUserLeft: (userId) => presence.left(userId),
     onTyping: typing.noticed,
-    // Catch-up after a reconnect (fetching what was missed) arrives with message history.
+    // Called only after render, when `history` below exists.
+    onReconnected: () => history.catchUp(),
     onUnauthorized: onSignedOut,
   });
   const presence = usePresence({ fetchFn, status });
   const announceTyping = useMemo(() => createTypingThrottle({ send: sendTyping }), [sendTyping]);
+  const history = useHistory({ fetchFn, entries, receive, status, onUnauthorized: onSignedOut });
   const [recipient, setRecipient] = useState<Recipient | undefined>(undefined);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
 
@@ -88,6 +91,7 @@ export function ChatView({ me, fetchFn, createConnection, navigate, onSignedOut 
           meId={me.id}
           onSelectSender={selectRecipient}
           onRetry={retry}
+          history={history.controls}
         />
       </main>
       <TypingIndicator typists={typing.typists} />

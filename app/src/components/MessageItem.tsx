@@ -36,7 +36,7 @@ export function MessageItem({ entry, meId, onSelectSender, onRetry }: MessageIte
     .join(' ');
 
   return (
-    <li className={classes}>
+    <li className={classes} data-message-id={message.id}>
       <div className="message__meta">
         {own ? (
           <span className="message__sender">{message.sender.name}</span>

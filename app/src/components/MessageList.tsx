@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TimelineEntry } from '../timeline/timeline.js';
+import { HistoryBottom, HistoryTop, type HistoryControls } from './HistoryNotice.js';
 import { MessageItem, type MessageItemProps } from './MessageItem.js';
 
 /** How close to the bottom still counts as "reading the newest". */
@@ -7,17 +8,45 @@ const STICKY_BOTTOM_PX = 48;
 
 export interface MessageListProps extends Omit<MessageItemProps, 'entry'> {
   entries: readonly TimelineEntry[];
+  /** Loading state and actions of the history; without it the list shows live messages only. */
+  history?: HistoryControls;
+}
+
+/** Where the first message sat in the view, to put it back there when earlier ones arrive. */
+interface Anchor {
+  id: string;
+  /** Its top minus the log's scrollTop. */
+  offset: number;
+}
+
+function messageElement(log: HTMLElement, id: string): HTMLElement | null {
+  // By attribute value, not a selector: ids come from the network and need no escaping here.
+  for (const element of log.querySelectorAll<HTMLElement>('[data-message-id]')) {
+    if (element.dataset.messageId === id) return element;
+  }
+  return null;
 }
 
 /**
  * The timeline, oldest first. Keeps the newest message in view unless the reader has
  * scrolled up; then it offers a jump back instead of yanking the view away.
  */
-export function MessageList({ entries, meId, onSelectSender, onRetry }: MessageListProps) {
+export function MessageList({ entries, meId, onSelectSender, onRetry, history }: MessageListProps) {
   const logRef = useRef<HTMLDivElement>(null);
   const atBottomRef = useRef(true);
   const lastIdRef = useRef<string | undefined>(undefined);
+  const anchorRef = useRef<Anchor | undefined>(undefined);
   const [hasUnseen, setHasUnseen] = useState(false);
+
+  const rememberAnchor = () => {
+    const log = logRef.current;
+    const first = entries[0];
+    const element = log && first ? messageElement(log, first.message.id) : null;
+    anchorRef.current =
+      log && first && element
+        ? { id: first.message.id, offset: element.offsetTop - log.scrollTop }
+        : undefined;
+  };
 
   useLayoutEffect(() => {
     const log = logRef.current;
@@ -25,6 +54,12 @@ export function MessageList({ entries, meId, onSelectSender, onRetry }: MessageL
     const lastChanged = last?.message.id !== lastIdRef.current;
     lastIdRef.current = last?.message.id;
     if (!log || !last) return;
+    // Earlier messages arrived above: keep the message that was first where the reader saw it.
+    const anchor = anchorRef.current;
+    if (anchor && entries[0]?.message.id !== anchor.id && !atBottomRef.current) {
+      const element = messageElement(log, anchor.id);
+      if (element) log.scrollTop = element.offsetTop - anchor.offset;
+    }
     // One's own new message always comes into view: the sender just acted.
     const ownNew = lastChanged && last.message.sender.id === meId && last.delivery === 'pending';
     if (atBottomRef.current || ownNew) {
@@ -35,7 +70,8 @@ export function MessageList({ entries, meId, onSelectSender, onRetry }: MessageL
     } else if (lastChanged) {
       setHasUnseen(true);
     }
-  }, [entries, meId]);
+    rememberAnchor();
+  });
 
   // The log also changes height without new entries (the composer grows, the window
   // resizes); a reader who was at the end stays there.
@@ -54,6 +90,7 @@ export function MessageList({ entries, meId, onSelectSender, onRetry }: MessageL
     if (!log) return;
     atBottomRef.current = log.scrollHeight - log.scrollTop - log.clientHeight <= STICKY_BOTTOM_PX;
     if (atBottomRef.current) setHasUnseen(false);
+    rememberAnchor();
   };
 
   const jumpToNewest = () => {
@@ -74,8 +111,11 @@ export function MessageList({ entries, meId, onSelectSender, onRetry }: MessageL
         tabIndex={0}
         onScroll={handleScroll}
       >
+        {history ? <HistoryTop {...history} /> : null}
         {entries.length === 0 ? (
-          <p className="timeline__empty">No messages yet. Say hello!</p>
+          history?.state.latest === 'loading' ? null : (
+            <p className="timeline__empty">No messages yet. Say hello!</p>
+          )
         ) : (
           <ol className="timeline__list">
             {entries.map((entry) => (
@@ -89,6 +129,7 @@ export function MessageList({ entries, meId, onSelectSender, onRetry }: MessageL
             ))}
           </ol>
         )}
+        {history ? <HistoryBottom {...history} /> : null}
       </div>
       {hasUnseen ? (
         <button

@@ -49,7 +49,12 @@ export function useTimeline(options: {
         fetchFn,
       ).then(
         (accepted) => {
-          if (accepted) dispatch({ type: 'sendAccepted', message: accepted });
+          if (!accepted) return;
+          const { delivered, ...stored } = accepted;
+          // Stored but not pushed live: its own event will not come, yet it is sent (others
+          // get it through catch-up), so it shows as sent now.
+          if (delivered === false) dispatch({ type: 'received', messages: [stored] });
+          else dispatch({ type: 'sendAccepted', message: stored });
         },
         (error: unknown) => {
           if (error instanceof ApiError && error.isUnauthorized) onUnauthorized();

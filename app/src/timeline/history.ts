@@ -1,0 +1,166 @@
+import type { ChatMessage, MessagePage } from '@chat/message';
+import type { PageQuery } from '../api/messages.js';
+
+/**
+ * Loads the timeline's history and keeps it complete:
+ * - the latest page on arrival (with a failed state and a retry),
+ * - earlier pages on request (`before`),
+ * - catch-up after (re)connecting: everything after the newest message held (`since`, then
+ *   `after` while `hasNewer`), so messages missed while offline arrive, each once (the timeline
+ *   merges by id).
+ * Loading the latest page and catching up run one at a time, in order, so a catch-up always
+ * starts from what the latest page brought. Plain TypeScript; `useHistory` binds it to React.
+ */
+
+export interface HistoryState {
+  /** The first page: loading until it arrived once, failed (with a reason) until retried. */
+  readonly latest: 'loading' | 'loaded' | 'failed';
+  /** Pass as `before` to load earlier messages; absent when there are none (or not known yet). */
+  readonly olderCursor?: string;
+  readonly earlier: 'idle' | 'loading' | 'failed';
+  /** The last catch-up failed: some messages may be missing until the next one succeeds. */
+  readonly catchUpFailed: boolean;
+  /** Why the last failed load failed, in words. */
+  readonly failure?: string;
+}
+
+export interface HistoryDependencies {
+  fetchPage: (query: PageQuery) => Promise<MessagePage>;
+  /** Merges messages into the timeline (by id). */
+  receive: (messages: readonly ChatMessage[]) => void;
+  /** The newest message the timeline holds as the server stamped it (not an optimistic copy). */
+  newestConfirmed: () => ChatMessage | undefined;
+  onChange: (state: HistoryState) => void;
+  /** Turns a failure into words (and may end the session on a 401). */
+  describeFailure: (error: unknown) => string;
+  pageSize?: number;
+}
+
+/** A catch-up longer than this many pages stops (the rest stays reachable by scrolling). */
+export const MAX_CATCH_UP_PAGES = 50;
+export const PAGE_SIZE = 50;
+
+export const initialHistory: HistoryState = {
+  latest: 'loading',
+  earlier: 'idle',
+  catchUpFailed: false,
+};
+
+/** The gap opened while the timeline held nothing: the latest page is the catch-up. */
+const NOTHING_HELD = 'nothing-held';
+
+export class HistorySync {
+  private current: HistoryState = initialHistory;
+  private queue: Promise<void> = Promise.resolve();
+  private catchUpWaiting: Promise<void> | undefined;
+  /**
+   * Where the next catch-up starts: the newest message held when the gap opened (the connection
+   * was lost, or the first page was read before the connection existed). Messages that arrive
+   * live after the reconnect are newer than the gap, so they must not move its start.
+   */
+  private gapAfter: ChatMessage | typeof NOTHING_HELD | undefined;
+
+  constructor(private readonly deps: HistoryDependencies) {}
+
+  get state(): HistoryState {
+    return this.current;
+  }
+
+  /** The latest page (on arrival, and as the retry of a failed arrival). */
+  loadLatest(): Promise<void> {
+    return this.enqueue(async () => void (await this.runLoadLatest()));
+  }
+
+  /**
+   * Fetches what came after the newest message held. Calls made while one is still waiting
+   * to start share it (a reconnect reports itself more than once).
+   */
+  catchUp(): Promise<void> {
+    if (this.catchUpWaiting) return this.catchUpWaiting;
+    const run = this.enqueue(() => {
+      this.catchUpWaiting = undefined;
+      return this.runCatchUp();
+    });
+    this.catchUpWaiting = run;
+    return run;
+  }
+
+  /** The connection dropped: what is held now is complete; a gap may open after it. */
+  connectionLost(): void {
+    this.gapAfter ??= this.deps.newestConfirmed() ?? NOTHING_HELD;
+  }
+
+  /** The page just older than the oldest loaded; ignored while one loads or none is left. */
+  async loadEarlier(): Promise<void> {
+    const cursor = this.current.olderCursor;
+    if (cursor === undefined || this.current.earlier === 'loading') return;
+    this.update({ earlier: 'loading' });
+    try {
+      const page = await this.deps.fetchPage({ before: cursor, limit: this.pageSize });
+      this.deps.receive(page.messages);
+      this.update({ earlier: 'idle', olderCursor: page.olderCursor, failure: undefined });
+    } catch (error) {
+      this.update({ earlier: 'failed', failure: this.deps.describeFailure(error) });
+    }
+  }
+
+  private get pageSize(): number {
+    return this.deps.pageSize ?? PAGE_SIZE;
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** True when the page arrived. */
+  private async runLoadLatest(): Promise<boolean> {
+    const first = this.current.latest !== 'loaded';
+    if (first) this.update({ latest: 'loading' });
+    try {
+      const page = await this.deps.fetchPage({ limit: this.pageSize });
+      this.deps.receive(page.messages);
+      this.gapAfter ??= page.messages.at(-1);
+      this.update({
+        latest: 'loaded',
+        olderCursor: page.olderCursor,
+        catchUpFailed: false,
+        failure: undefined,
+      });
+      return true;
+    } catch (error) {
+      const failure = this.deps.describeFailure(error);
+      this.update(first ? { latest: 'failed', failure } : { catchUpFailed: true, failure });
+      return false;
+    }
+  }
+
+  private async runCatchUp(): Promise<void> {
+    const from = this.gapAfter ?? this.deps.newestConfirmed();
+    // Nothing held yet (or the first page never came): the latest page is the catch-up.
+    if (this.current.latest !== 'loaded' || from === undefined || from === NOTHING_HELD) {
+      if (from === NOTHING_HELD) this.gapAfter = undefined;
+      if (!(await this.runLoadLatest()) && from === NOTHING_HELD) this.gapAfter ??= from;
+      return;
+    }
+    try {
+      let page = await this.deps.fetchPage({ since: from.sentAt, limit: this.pageSize });
+      this.deps.receive(page.messages);
+      for (let pages = 1; page.hasNewer && page.newerCursor && pages < MAX_CATCH_UP_PAGES;) {
+        page = await this.deps.fetchPage({ after: page.newerCursor, limit: this.pageSize });
+        this.deps.receive(page.messages);
+        pages += 1;
+      }
+      if (this.gapAfter === from) this.gapAfter = undefined;
+      this.update({ catchUpFailed: false, failure: undefined });
+    } catch (error) {
+      this.update({ catchUpFailed: true, failure: this.deps.describeFailure(error) });
+    }
+  }
+
+  private update(change: Partial<HistoryState>): void {
+    this.current = { ...this.current, ...change };
+    this.deps.onChange(this.current);
+  }
+}

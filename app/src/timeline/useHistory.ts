@@ -1,0 +1,88 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ChatMessage } from '@chat/message';
+import { ApiError } from '../api/api-error.js';
+import { fetchMessagePage } from '../api/messages.js';
+import type { HistoryControls } from '../components/HistoryNotice.js';
+import type { ConnectionStatus } from '../connection/chat-connection.js';
+import { HistorySync, initialHistory, type HistoryState } from './history.js';
+import type { TimelineEntry } from './timeline.js';
+
+export interface HistoryApi {
+  /** For the message list: state plus load latest / earlier / missed. */
+  controls: HistoryControls;
+  /** Fetch what was missed; call after every reconnect (calls close together coalesce). */
+  catchUp: () => void;
+}
+
+function describeLoadError(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'Something went wrong.';
+  if (error.status === 0) return error.message;
+  if (error.status >= 500) return `The server had a problem (${error.status}).`;
+  return error.message;
+}
+
+/** The newest message whose time the server stamped (optimistic copies carry our clock). */
+function newestConfirmed(entries: readonly TimelineEntry[]): ChatMessage | undefined {
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    const entry = entries[i];
+    if (entry?.delivery === 'sent') return entry.message;
+  }
+  return undefined;
+}
+
+/**
+ * History for the mounted chat: the latest page at once, earlier pages on demand, and a
+ * catch-up whenever the connection becomes connected (the first time too: the first page may
+ * have been read before the connection existed) and on `catchUp()` (the `reconnected` event).
+ */
+export function useHistory(options: {
+  fetchFn: typeof fetch;
+  entries: readonly TimelineEntry[];
+  receive: (messages: readonly ChatMessage[]) => void;
+  status: ConnectionStatus;
+  onUnauthorized: () => void;
+}): HistoryApi {
+  const { fetchFn, entries, receive, status, onUnauthorized } = options;
+  const [state, setState] = useState<HistoryState>(initialHistory);
+  const latest = useRef({ entries, receive, onUnauthorized, fetchFn });
+  latest.current = { entries, receive, onUnauthorized, fetchFn };
+
+  const [sync] = useState(
+    () =>
+      new HistorySync({
+        fetchPage: (query) => fetchMessagePage(query, latest.current.fetchFn),
+        receive: (messages) => latest.current.receive(messages),
+        newestConfirmed: () => newestConfirmed(latest.current.entries),
+        onChange: setState,
+        describeFailure: (error) => {
+          if (error instanceof ApiError && error.isUnauthorized) latest.current.onUnauthorized();
+          return describeLoadError(error);
+        },
+      }),
+  );
+
+  useEffect(() => {
+    void sync.loadLatest();
+  }, [sync]);
+
+  const previousStatus = useRef<ConnectionStatus | undefined>(undefined);
+  useEffect(() => {
+    const previous = previousStatus.current;
+    previousStatus.current = status;
+    if (previous === status) return;
+    if (previous === 'connected') sync.connectionLost();
+    else if (status === 'connected') void sync.catchUp();
+  }, [status, sync]);
+
+  const catchUp = useCallback(() => void sync.catchUp(), [sync]);
+  const controls = useMemo<HistoryControls>(
+    () => ({
+      state,
+      onLoadLatest: () => void sync.loadLatest(),
+      onLoadEarlier: () => void sync.loadEarlier(),
+      onCatchUp: catchUp,
+    }),
+    [state, sync, catchUp],
+  );
+  return { controls, catchUp };
+}
