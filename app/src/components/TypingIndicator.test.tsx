@@ -1,0 +1,85 @@
+import { act, render, renderHook, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TYPING_NOTICE_MS } from '../presence/typing-notices.js';
+import { useTypingNotices } from '../presence/useTypingNotices.js';
+import { alice, bob, carol } from '../test/messages.js';
+import { TypingIndicator } from './TypingIndicator.js';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** The hook and the indicator together, as the chat view uses them. */
+function renderNotices() {
+  const hook = renderHook(() => useTypingNotices({ meId: alice.id }));
+  const view = render(<TypingIndicator typists={hook.result.current.typists} />);
+  const text = () => {
+    view.rerender(<TypingIndicator typists={hook.result.current.typists} />);
+    return view.container.textContent;
+  };
+  return { api: () => hook.result.current, text };
+}
+
+describe('TypingIndicator with useTypingNotices', () => {
+  it('is a polite live region that is empty while nobody types', () => {
+    const { text } = renderNotices();
+    expect(text()).toBe('');
+    const region = document.querySelector('[aria-live="polite"]');
+    expect(region).toBeTruthy();
+    expect(screen.queryByRole('status')).toBeNull();
+  });
+
+  it('shows a typist and forgets them a few seconds after their last notice', () => {
+    const { api, text } = renderNotices();
+    act(() => api().noticed({ user: bob }));
+    expect(text()).toBe('bob is typing…');
+    act(() => vi.advanceTimersByTime(TYPING_NOTICE_MS - 1000));
+    act(() => api().noticed({ user: bob })); // still typing: the clock starts again
+    act(() => vi.advanceTimersByTime(TYPING_NOTICE_MS - 1));
+    expect(text()).toBe('bob is typing…');
+    act(() => vi.advanceTimersByTime(1));
+    expect(text()).toBe('');
+  });
+
+  it('names two typists by name and forgets each on their own clock', () => {
+    const { api, text } = renderNotices();
+    act(() => api().noticed({ user: carol }));
+    act(() => vi.advanceTimersByTime(2000));
+    act(() => api().noticed({ user: bob }));
+    expect(text()).toBe('bob and carol are typing…');
+    act(() => vi.advanceTimersByTime(TYPING_NOTICE_MS - 2000));
+    expect(text()).toBe('bob is typing…');
+  });
+
+  it('counts three or more', () => {
+    const { api, text } = renderNotices();
+    act(() => {
+      api().noticed({ user: bob });
+      api().noticed({ user: carol });
+      api().noticed({ user: { id: 'dave-id', name: 'dave' } });
+    });
+    expect(text()).toBe('3 people are typing…');
+  });
+
+  it('drops a typist as soon as their message arrives, and keeps the others', () => {
+    const { api, text } = renderNotices();
+    act(() => {
+      api().noticed({ user: bob });
+      api().noticed({ user: carol });
+    });
+    act(() => api().messageFrom(bob.id));
+    expect(text()).toBe('carol is typing…');
+  });
+
+  it('marks a private notice to me and ignores notices about myself', () => {
+    const { api, text } = renderNotices();
+    act(() => api().noticed({ user: alice }));
+    expect(text()).toBe('');
+    act(() => api().noticed({ user: bob, recipient: alice.id }));
+    expect(text()).toBe('bob is typing (private)…');
+  });
+});
