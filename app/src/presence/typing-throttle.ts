@@ -15,7 +15,7 @@ export interface TypingThrottleOptions {
 export function createTypingThrottle({
   send,
   intervalMs = TYPING_THROTTLE_MS,
-  now = Date.now,
+  now = () => Date.now(),
 }: TypingThrottleOptions): (recipient?: string) => void {
   let lastSentAt: number | undefined;
   return (recipient) => {
