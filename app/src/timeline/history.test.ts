@@ -1,0 +1,163 @@
+import type { ChatMessage, MessagePage } from '@chat/message';
+import { describe, expect, it } from 'vitest';
+import { HistoryServer } from '../test/history-server.js';
+import { chatMessage } from '../test/messages.js';
+import { HistorySync, type HistoryState } from './history.js';
+import { emptyTimeline, timelineReducer, type TimelineState } from './timeline.js';
+
+/** A HistorySync over the real reducer and an in-memory API, as the app wires it. */
+function setup(server: HistoryServer, pageSize = 3) {
+  let timeline: TimelineState = emptyTimeline;
+  const states: HistoryState[] = [];
+  let failNext = 0;
+  const receive = (messages: readonly ChatMessage[]) => {
+    timeline = timelineReducer(timeline, { type: 'received', messages });
+  };
+  const sync = new HistorySync({
+    fetchPage: async (query): Promise<MessagePage> => {
+      await Promise.resolve();
+      if (failNext > 0) {
+        failNext -= 1;
+        throw new Error('offline');
+      }
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(query)) params.set(key, String(value));
+      return server.page(params);
+    },
+    receive,
+    newestConfirmed: () => timeline.entries.at(-1)?.message,
+    onChange: (state) => states.push(state),
+    describeFailure: (error) => (error instanceof Error ? error.message : 'unknown'),
+    pageSize,
+  });
+  return {
+    sync,
+    states,
+    receive,
+    failNext: (count = 1) => void (failNext = count),
+    texts: () => timeline.entries.map((entry) => entry.message.text),
+    ids: () => timeline.entries.map((entry) => entry.message.id),
+  };
+}
+
+/** Messages a second apart from a fixed start, with texts m0, m1, ... */
+function conversation(count: number, startSecond = 0): ChatMessage[] {
+  return Array.from({ length: count }, (_, i) =>
+    chatMessage({
+      text: `m${startSecond + i}`,
+      sentAt: new Date(Date.UTC(2026, 1, 1, 12, 0, 0) + (startSecond + i) * 1000).toISOString(),
+    }),
+  );
+}
+
+describe('HistorySync', () => {
+  it('loads the latest page, then earlier pages back to the start, in order', async () => {
+    const server = new HistoryServer();
+    server.add(...conversation(8));
+    const { sync, texts } = setup(server);
+
+    expect(sync.state.latest).toBe('loading');
+    await sync.loadLatest();
+    expect(texts()).toEqual(['m5', 'm6', 'm7']);
+    expect(sync.state).toMatchObject({ latest: 'loaded', olderCursor: '5' });
+
+    await sync.loadEarlier();
+    expect(texts()).toEqual(['m2', 'm3', 'm4', 'm5', 'm6', 'm7']);
+    await sync.loadEarlier();
+    expect(texts()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']);
+    expect(sync.state.olderCursor).toBeUndefined();
+    await sync.loadEarlier(); // nothing older: no request
+    expect(server.queries).toHaveLength(3);
+  });
+
+  it('catches up from where the connection was lost, past live messages, each once', async () => {
+    const server = new HistoryServer(2000);
+    server.add(...conversation(4));
+    const { sync, texts, ids, receive } = setup(server);
+    await sync.loadLatest();
+    await sync.catchUp(); // the first connect
+    expect(texts()).toEqual(['m1', 'm2', 'm3']);
+
+    sync.connectionLost();
+    // Offline: seven messages go by, a long time after the last one held.
+    const missed = conversation(7, 60);
+    server.add(...missed);
+    // Back online, one more arrives live before the catch-up runs.
+    const live = conversation(1, 120);
+    server.add(...live);
+    receive(live);
+
+    await sync.catchUp();
+    expect(texts()).toEqual(['m1', 'm2', 'm3', ...missed.map((m) => m.text), 'm120']);
+    expect(new Set(ids()).size).toBe(ids().length);
+    // It started from m3 (the newest held when the connection dropped), not from m120.
+    const sinceQueries = server.queries.filter((query) => query.has('since'));
+    expect(sinceQueries.at(-1)?.get('since')).toBe(server.messages[3]!.sentAt);
+    expect(server.queries.filter((query) => query.has('after')).length).toBeGreaterThan(1);
+  });
+
+  it('runs one catch-up for reconnect reports that come together', async () => {
+    const server = new HistoryServer();
+    server.add(...conversation(2));
+    const { sync } = setup(server);
+    await Promise.all([sync.loadLatest(), sync.catchUp(), sync.catchUp(), sync.catchUp()]);
+    expect(server.queries.map((query) => query.has('since'))).toEqual([false, true]);
+  });
+
+  it('catches up with the latest page when nothing was held', async () => {
+    const server = new HistoryServer();
+    const { sync, texts } = setup(server);
+    await sync.loadLatest();
+    sync.connectionLost();
+    server.add(...conversation(2));
+    await sync.catchUp();
+    expect(texts()).toEqual(['m0', 'm1']);
+    expect(server.queries.every((query) => !query.has('since'))).toBe(true);
+  });
+
+  it('reports a failed first page and recovers on retry', async () => {
+    const server = new HistoryServer();
+    server.add(...conversation(2));
+    const { sync, texts, failNext } = setup(server);
+    failNext();
+    await sync.loadLatest();
+    expect(sync.state).toMatchObject({ latest: 'failed', failure: 'offline' });
+    await sync.loadLatest();
+    expect(sync.state.latest).toBe('loaded');
+    expect(sync.state.failure).toBeUndefined();
+    expect(texts()).toEqual(['m0', 'm1']);
+  });
+
+  it('keeps the gap after a failed catch-up and closes it on the next', async () => {
+    const server = new HistoryServer(0);
+    server.add(...conversation(1));
+    const { sync, texts, failNext, receive } = setup(server);
+    await sync.loadLatest();
+    await sync.catchUp();
+    sync.connectionLost();
+    const missed = conversation(2, 30);
+    server.add(...missed);
+    failNext();
+    await sync.catchUp();
+    expect(sync.state.catchUpFailed).toBe(true);
+    const live = conversation(1, 90);
+    server.add(...live);
+    receive(live);
+    await sync.catchUp();
+    expect(sync.state.catchUpFailed).toBe(false);
+    expect(texts()).toEqual(['m0', 'm30', 'm31', 'm90']);
+  });
+
+  it('reports a failed earlier page and lets it be tried again', async () => {
+    const server = new HistoryServer();
+    server.add(...conversation(5));
+    const { sync, texts, failNext } = setup(server);
+    await sync.loadLatest();
+    failNext();
+    await sync.loadEarlier();
+    expect(sync.state).toMatchObject({ earlier: 'failed', olderCursor: '2' });
+    await sync.loadEarlier();
+    expect(sync.state.earlier).toBe('idle');
+    expect(texts()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+  });
+});
