@@ -1,7 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_ACCESS_KEY, startEmulator, type RunningEmulator } from 'signalr-emulator';
+import {
+  DEFAULT_ACCESS_KEY,
+  startEmulator,
+  type RunningEmulator,
+  type UpstreamTemplate,
+} from 'signalr-emulator';
 
 /**
  * A real SignalR Service (the project's emulator) and a stand-in for the API's negotiate
@@ -33,6 +38,9 @@ export class SignalRStack {
   private emulatorPort = 0;
   private negotiateServer: Server | undefined;
   private negotiatePort = 0;
+
+  /** `upstream`: where the emulator sends client invocations and connection events. */
+  constructor(private readonly options: { upstream?: UpstreamTemplate[] } = {}) {}
 
   /** The URL to hand to the connection module (it appends /negotiate). */
   get apiUrl(): string {
@@ -67,7 +75,11 @@ export class SignalRStack {
 
   /** Starts the emulator, on the port it had before when restarting. */
   async startEmulator(): Promise<void> {
-    this.emulator = await startEmulator({ port: this.emulatorPort, host: '127.0.0.1' });
+    this.emulator = await startEmulator({
+      port: this.emulatorPort,
+      host: '127.0.0.1',
+      ...(this.options.upstream ? { upstream: this.options.upstream } : {}),
+    });
     this.emulatorPort = this.emulator.port;
   }
 
