@@ -71,6 +71,7 @@ async function fakeSignalR(page: Page): Promise<void> {
       for (const message of history) {
         outbox.push(JSON.stringify({ type: 1, target: 'newMessage', arguments: [message] }) + RS);
       }
+      outbox.push(JSON.stringify({ type: 1, target: 'typing', arguments: [{ user: carol }] }) + RS);
       await route.fulfill({ status: 200, body: '' });
     } else if (method === 'GET') {
       const body = outbox.splice(0).join('');
@@ -150,10 +151,16 @@ async function main(): Promise<void> {
             json: { error: { code: 'rate_limited', message: 'Too many messages.' } },
           }),
         );
+        await page.route('**/api/presence', (route) =>
+          route.fulfill({
+            json: { people: [alice, bob, carol].map((p) => ({ ...p, since: at(0, 0) })) },
+          }),
+        );
         await fakeSignalR(page);
         await page.goto(baseUrl);
         await page.getByText('Connected').waitFor();
         await page.getByText('shows up as plain text').waitFor();
+        await page.getByText('carol is typing…').waitFor();
         await page.getByRole('textbox', { name: 'Message' }).fill('Is the demo at ten?');
         await page.keyboard.press('Enter');
         await page.getByRole('button', { name: 'Retry' }).waitFor();

@@ -58,7 +58,7 @@ describe('OnlineList', () => {
   it('says the list may be out of date while not connected, and does not add me', () => {
     renderList([online(bob)], false);
     expect(entries()).toEqual(['bob']);
-    expect(screen.getByText(/Not connected: this may be out of date/)).toBeTruthy();
+    expect(screen.getByText(/May be out of date until the connection is back/)).toBeTruthy();
   });
 
   it('has a toggle (for narrow screens) that says whether the list is shown', async () => {

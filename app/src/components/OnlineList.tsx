@@ -65,7 +65,9 @@ export function OnlineList({ people, me, connected, onSelect }: OnlineListProps)
           </li>
         ))}
       </ul>
-      {connected ? null : <p className="online__stale">Not connected: this may be out of date.</p>}
+      {connected ? null : (
+        <p className="online__stale">May be out of date until the connection is back.</p>
+      )}
     </section>
   );
 }

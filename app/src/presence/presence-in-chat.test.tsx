@@ -93,13 +93,13 @@ describe('Online list in the chat', () => {
     const live = await signedInAndConnected();
     await waitFor(() => expect(onlineNames()).toEqual(['alice (you)', 'bob']));
     act(() => live.setStatus('reconnecting'));
-    expect(screen.getByText(/this may be out of date/)).toBeTruthy();
+    expect(screen.getByText(/May be out of date/)).toBeTruthy();
     // Meanwhile bob left and carol came; the events were lost with the connection.
     presenceAnswer = [online(alice), online(carol)];
     act(() => live.setStatus('connected'));
     await waitFor(() => expect(onlineNames()).toEqual(['alice (you)', 'carol']));
     expect(network.requestsTo('GET', '/api/presence')).toHaveLength(2);
-    expect(screen.queryByText(/this may be out of date/)).toBeNull();
+    expect(screen.queryByText(/May be out of date/)).toBeNull();
   });
 
   it('keeps working on the events when the list cannot be loaded', async () => {
