@@ -1,8 +1,11 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { OnlinePerson } from '@chat/message';
 import type { ConnectionStatus } from '../connection/chat-connection.js';
 import { emptyPresence, presenceReducer, sortedPeople } from './online-people.js';
 import { fetchPresence } from './presence-api.js';
+
+/** A failed list load is tried again after this long while connected. */
+export const PRESENCE_RETRY_MS = 5000;
 
 export interface PresenceApi {
   /** Everyone online, ordered by name. */
@@ -19,12 +22,15 @@ export interface PresenceApi {
 export function usePresence({
   fetchFn,
   status,
+  retryMs = PRESENCE_RETRY_MS,
 }: {
   fetchFn: typeof fetch;
   status: ConnectionStatus;
+  retryMs?: number;
 }): PresenceApi {
   const [state, dispatch] = useReducer(presenceReducer, emptyPresence);
   const refreshCount = useRef(0);
+  const [failures, setFailures] = useState(0);
 
   useEffect(() => {
     if (status !== 'connected') return;
@@ -32,20 +38,24 @@ export function usePresence({
     const refreshId = refreshCount.current;
     dispatch({ type: 'refreshStarted', refreshId });
     let mounted = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     fetchPresence(fetchFn).then(
       (people) => {
         if (mounted) dispatch({ type: 'refreshed', refreshId, people });
       },
       (error: unknown) => {
-        // The live events still keep the list mostly right; the next reconnect refreshes it.
+        // Meanwhile the live events keep the list partly right.
         console.warn('Could not load who is online.', error);
-        if (mounted) dispatch({ type: 'refreshFailed', refreshId });
+        if (!mounted) return;
+        dispatch({ type: 'refreshFailed', refreshId });
+        retry = setTimeout(() => setFailures((count) => count + 1), retryMs);
       },
     );
     return () => {
       mounted = false;
+      clearTimeout(retry);
     };
-  }, [status, fetchFn]);
+  }, [status, fetchFn, retryMs, failures]);
 
   const joined = useCallback((person: OnlinePerson) => dispatch({ type: 'joined', person }), []);
   const left = useCallback((id: string) => dispatch({ type: 'left', id }), []);
