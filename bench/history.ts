@@ -262,7 +262,8 @@ try {
     (i) => i % 10 !== 0 || i % PEOPLE.length === 0 || (i + 1) % PEOPLE.length === 0,
   ).length;
   await waitUntil(() => received - receivedBefore >= toReceiver, 'every send to reach bench-0');
-  log(`    ${sendFull.perSecond}/s; bench-0 received ${received - receivedBefore} of ${toReceiver}`);
+  log(
+    `    ${sendFull.perSecond}/s; bench-0 received ${received - receivedBefore} of ${toReceiver}`,
   );
 
   log(`(a) baseline: ${options.sends} SignalR pushes alone (hub client, sendToAll)`);
