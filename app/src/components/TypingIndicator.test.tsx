@@ -1,6 +1,6 @@
 import { act, render, renderHook, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TYPING_NOTICE_MS } from '../presence/typing-notices.js';
+import { TYPING_AFTER_MESSAGE_MS, TYPING_NOTICE_MS } from '../presence/typing-notices.js';
 import { useTypingNotices } from '../presence/useTypingNotices.js';
 import { alice, bob, carol } from '../test/messages.js';
 import { TypingIndicator } from './TypingIndicator.js';
@@ -73,6 +73,18 @@ describe('TypingIndicator with useTypingNotices', () => {
     });
     act(() => api().messageFrom(bob.id));
     expect(text()).toBe('carol is typing…');
+  });
+
+  it('ignores a notice that arrives just after the message it announced', () => {
+    const { api, text } = renderNotices();
+    act(() => api().noticed({ user: bob }));
+    act(() => api().messageFrom(bob.id));
+    act(() => vi.advanceTimersByTime(TYPING_AFTER_MESSAGE_MS - 1));
+    act(() => api().noticed({ user: bob })); // sent before the message, delivered after it
+    expect(text()).toBe('');
+    act(() => vi.advanceTimersByTime(1));
+    act(() => api().noticed({ user: bob })); // typing the next one
+    expect(text()).toBe('bob is typing…');
   });
 
   it('marks a private notice to me and ignores notices about myself', () => {

@@ -3,6 +3,13 @@ import type { TypingNotice } from '@chat/message';
 /** A notice stays this long after the person's last `typing` event (they send one per 3 s). */
 export const TYPING_NOTICE_MS = 5000;
 
+/**
+ * After a person's message arrives, their typing notices are ignored this long: one sent just
+ * before the message (another path through the service and the API) may arrive after it, and
+ * would bring back "is typing…" for what is already there.
+ */
+export const TYPING_AFTER_MESSAGE_MS = 1000;
+
 export interface Typist {
   id: string;
   name: string;

@@ -1,6 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TypingNotice } from '@chat/message';
-import { TYPING_NOTICE_MS, typistFromNotice, type Typist } from './typing-notices.js';
+import {
+  TYPING_AFTER_MESSAGE_MS,
+  TYPING_NOTICE_MS,
+  typistFromNotice,
+  type Typist,
+} from './typing-notices.js';
 
 export interface TypingNoticesApi {
   /** Who is typing now, ordered by name. */
@@ -20,6 +25,8 @@ export function useTypingNotices({
 }): TypingNoticesApi {
   const [typing, setTyping] = useState<ReadonlyMap<string, Typist>>(new Map());
   const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  /** When each person's latest message arrived (Date.now()). */
+  const messagedAt = useRef(new Map<string, number>());
 
   const forget = useCallback((userId: string) => {
     clearTimeout(timers.current.get(userId));
@@ -36,6 +43,8 @@ export function useTypingNotices({
     (notice: TypingNotice) => {
       const typist = typistFromNotice(notice, meId);
       if (!typist) return;
+      const sinceMessage = Date.now() - (messagedAt.current.get(typist.id) ?? -Infinity);
+      if (sinceMessage < TYPING_AFTER_MESSAGE_MS) return;
       clearTimeout(timers.current.get(typist.id));
       timers.current.set(
         typist.id,
@@ -55,5 +64,13 @@ export function useTypingNotices({
   }, []);
 
   const typists = [...typing.values()].sort((a, b) => a.name.localeCompare(b.name));
-  return { typists, noticed, messageFrom: forget };
+  const messageFrom = useCallback(
+    (userId: string) => {
+      messagedAt.current.set(userId, Date.now());
+      forget(userId);
+    },
+    [forget],
+  );
+
+  return { typists, noticed, messageFrom };
 }
