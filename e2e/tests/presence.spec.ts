@@ -37,8 +37,13 @@ test('alice sees bob come online and, once his page is closed, go offline', asyn
   await onlineList(alice.page).getByRole('button', { name: BOB, exact: true }).click();
   await expect(alice.page.getByRole('button', { name: `Remove recipient ${BOB}` })).toBeVisible();
 
+  const closedAt = Date.now();
   await bob.context.close();
   await expect(onlineEntry(alice.page, BOB)).toHaveCount(0, { timeout: 20_000 });
+  test.info().annotations.push({
+    type: 'offline after page close',
+    description: `${Date.now() - closedAt} ms`,
+  });
   await expect(onlineEntry(alice.page, ALICE)).toHaveCount(1);
 });
 
@@ -51,10 +56,20 @@ test('alice sees "bob is typing…" while bob types, and not after', async ({ si
   const composer = bob.page.getByRole('textbox', { name: 'Message' });
 
   // Stops by itself: gone a few seconds after the typing stops, with nothing sent.
+  const typedAt = Date.now();
   await composer.pressSequentially('I am thinking');
   await expect(typingNotice).toBeVisible();
+  test.info().annotations.push({
+    type: 'typing shown after first keystroke',
+    description: `${Date.now() - typedAt} ms (typing the 13 characters included)`,
+  });
+  const stoppedAt = Date.now();
   await expect(bob.page.getByText(`${ALICE} is typing`)).toHaveCount(0); // never to the typist
   await expect(typingNotice).toBeHidden({ timeout: 15_000 });
+  test.info().annotations.push({
+    type: 'typing gone after the last keystroke',
+    description: `${Date.now() - stoppedAt} ms`,
+  });
 
   // Goes as soon as the message it announced arrives (the throttle window has passed by now).
   await composer.fill('');
