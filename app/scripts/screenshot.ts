@@ -71,7 +71,12 @@ async function fakeSignalR(page: Page): Promise<void> {
       for (const message of history) {
         outbox.push(JSON.stringify({ type: 1, target: 'newMessage', arguments: [message] }) + RS);
       }
-      outbox.push(JSON.stringify({ type: 1, target: 'typing', arguments: [{ user: carol }] }) + RS);
+      // Later than her messages: a notice right after a person's message is taken as stale.
+      setTimeout(() => {
+        outbox.push(
+          JSON.stringify({ type: 1, target: 'typing', arguments: [{ user: carol }] }) + RS,
+        );
+      }, 1500);
       await route.fulfill({ status: 200, body: '' });
     } else if (method === 'GET') {
       const body = outbox.splice(0).join('');
@@ -175,6 +180,13 @@ async function main(): Promise<void> {
         const file = resolve(outDir, `chat-${scheme}-${width}.png`);
         await page.screenshot({ path: file });
         console.log(file);
+        if (width < 500) {
+          // The Online list is collapsed above the timeline on narrow screens: show it open too.
+          await page.getByRole('button', { name: 'Show' }).click();
+          const open = resolve(outDir, `chat-${scheme}-${width}-online.png`);
+          await page.screenshot({ path: open });
+          console.log(open);
+        }
         await page.close();
       }
     }
