@@ -56,7 +56,11 @@ function messageItems() {
 }
 
 beforeEach(() => {
-  network = new FakeFetch().route('GET', '/.auth/me', () => json({ clientPrincipal: principal }));
+  // A signed-in person arriving in an empty room that nobody else is in.
+  network = new FakeFetch()
+    .route('GET', '/.auth/me', () => json({ clientPrincipal: principal }))
+    .route('GET', '/api/messages', () => json({ messages: [], hasNewer: false }))
+    .route('GET', '/api/presence', () => json({ people: [] }));
   connections = [];
   navigations = [];
 });
