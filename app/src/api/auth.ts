@@ -1,4 +1,4 @@
-import { ApiError, apiErrorFromResponse, networkError } from './api-error.js';
+import { getJson } from './get-json.js';
 
 /** The signed-in person as Static Web Apps describes them. */
 export interface CurrentUser {
@@ -25,24 +25,7 @@ interface ClientPrincipal {
  * status alone never decides it.
  */
 export async function fetchCurrentUser(fetchFn: typeof fetch = fetch): Promise<CurrentUser | null> {
-  let response: Response;
-  try {
-    response = await fetchFn('/.auth/me', {
-      headers: { Accept: 'application/json' },
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch (cause) {
-    throw networkError(cause);
-  }
-  if (!response.ok) throw await apiErrorFromResponse(response);
-
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    throw new ApiError(response.status, 'http', 'The sign-in service answered with no JSON.');
-  }
+  const { body } = await getJson('/.auth/me', fetchFn, { what: 'The sign-in state' });
   const principal =
     typeof body === 'object' && body !== null
       ? (body as { clientPrincipal?: ClientPrincipal | null }).clientPrincipal

@@ -1,5 +1,6 @@
 import type { AcceptedMessage, MessagePage, SendMessageRequest } from '@chat/message';
 import { ApiError, apiErrorFromResponse, networkError } from './api-error.js';
+import { getJson } from './get-json.js';
 import { isChatMessage, toMessagePage } from './chat-message-guard.js';
 
 export const SEND_TIMEOUT_MS = 20_000;
@@ -58,25 +59,8 @@ export async function fetchMessagePage(
   for (const [key, value] of Object.entries(query)) search.set(key, String(value));
   const text = search.toString();
   const path = text ? `/api/messages?${text}` : '/api/messages';
-  let response: Response;
-  try {
-    response = await fetchFn(path, {
-      method: 'GET',
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: { Accept: 'application/json' },
-      credentials: 'same-origin',
-    });
-  } catch (cause) {
-    throw networkError(cause);
-  }
-  if (!response.ok) throw await apiErrorFromResponse(response);
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch (cause) {
-    throw networkError(cause);
-  }
+  const { status, body } = await getJson(path, fetchFn, { timeoutMs, what: 'The message page' });
   const page = toMessagePage(body);
-  if (!page) throw new ApiError(response.status, 'http', 'The server sent an unexpected answer.');
+  if (!page) throw new ApiError(status, 'http', 'The server sent an unexpected answer.');
   return page;
 }
