@@ -4,6 +4,17 @@ import { SignalRError, statusForSignalRError } from '../signalr/rest-client.js';
 import { StorageUnavailableError } from '../storage/index.js';
 import { errorResponse } from './errors.js';
 
+/** What a person is told when a service behind an endpoint fails: each endpoint words its own. */
+export interface FailureWording {
+  signalR: string;
+  storage: string;
+}
+
+const MESSAGE_FAILURES: FailureWording = {
+  signalR: 'The message was not sent: the real-time service failed. Try again.',
+  storage: 'Message storage is unavailable right now. Try again.',
+};
+
 /**
  * Runs an endpoint and turns the failures that are not the client's fault into the API's JSON
  * errors: bad settings (500, naming the setting), the SignalR Service failing (502/503), storage
@@ -12,6 +23,7 @@ import { errorResponse } from './errors.js';
 export async function respond(
   context: InvocationContext,
   endpoint: () => Promise<HttpResponseInit>,
+  wording: FailureWording = MESSAGE_FAILURES,
 ): Promise<HttpResponseInit> {
   try {
     return await endpoint();
@@ -26,16 +38,12 @@ export async function respond(
       return errorResponse(
         status,
         status === 503 ? 'signalr_unavailable' : 'signalr_failed',
-        'The message was not sent: the real-time service failed. Try again.',
+        wording.signalR,
       );
     }
     if (error instanceof StorageUnavailableError) {
-      context.warn(error.message);
-      return errorResponse(
-        503,
-        'storage_unavailable',
-        'Message storage is unavailable right now. Try again.',
-      );
+      context.warn(`Storage failed: ${error.message}`);
+      return errorResponse(503, 'storage_unavailable', wording.storage);
     }
     context.error('Unexpected failure', error);
     return errorResponse(500, 'internal_error', 'Something went wrong on our side.');
