@@ -68,6 +68,8 @@ interface ServiceSpec {
   env?: Record<string, string>;
   /** Resolves when the service answers. */
   ready: (child: ChildProcess, lines: AsyncIterable<string>) => Promise<void>;
+  /** The signal that makes it shut down cleanly; default SIGTERM. */
+  stopSignal?: NodeJS.Signals;
 }
 
 function localNodeScript(relative: string): string {
@@ -100,6 +102,8 @@ function serviceSpec(name: ServiceName, ports: StackPorts, storageDir: string): 
         ],
         cwd: ROOT,
         ready: (_child, lines) => waitForLine(lines, (line) => /successfully started/i.test(line)),
+        // Azurite saves its data on SIGINT only; on SIGTERM it loses the last few seconds.
+        stopSignal: 'SIGINT',
       };
     case 'signalr':
       return {
@@ -271,11 +275,11 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const storageDir = options.storageDir ?? path.join(ROOT, '.azurite');
   const log = options.log ?? (() => {});
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
-  const running = new Map<ServiceName, ChildProcess>();
+  const running = new Map<ServiceName, { child: ChildProcess; spec: ServiceSpec }>();
   const stopping = new Set<ServiceName>();
 
   // A crash of this process must not leave servers holding ports.
-  const killAll = () => running.forEach((child) => signalGroup(child, 'SIGKILL'));
+  const killAll = () => running.forEach(({ child }) => signalGroup(child, 'SIGKILL'));
   process.once('exit', killAll);
 
   async function startService(name: ServiceName): Promise<void> {
@@ -288,7 +292,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so that stopping it reaches its children too
     });
-    running.set(name, child);
+    running.set(name, { child, spec });
     const lines = lineStream(child, (line) => log(name, line));
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) => {
@@ -317,15 +321,16 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   }
 
   async function stopService(name: ServiceName): Promise<void> {
-    const child = running.get(name);
-    if (!child) return;
+    const service = running.get(name);
+    if (!service) return;
+    const { child, spec } = service;
     stopping.add(name);
     const exited = new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) resolve();
       else child.once('exit', () => resolve());
     });
-    signalGroup(child, 'SIGTERM');
-    const killTimer = setTimeout(() => signalGroup(child, 'SIGKILL'), 3_000);
+    signalGroup(child, spec.stopSignal ?? 'SIGTERM');
+    const killTimer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000);
     await exited;
     clearTimeout(killTimer);
     // The group may hold more than the leader (the SWA CLI's server): make sure all of it is gone.

@@ -21,6 +21,7 @@ const connected = (page: Page) =>
 
 test('messages sent while someone is offline reach them once, in order, and stay after a reload', async ({
   signIn,
+  stack,
 }) => {
   const alice = await signIn('alice');
   const bob = await signIn('bob');
@@ -49,6 +50,10 @@ test('messages sent while someone is offline reach them once, in order, and stay
   await send(alice.page, `${tag} after the outage`);
   await expect(messageTexts(bob.page)).toHaveText([...expected, `${tag} after the outage`]);
 
+  // Storage restarted right after the last write (as when `npm start` is stopped and started
+  // again): the conversation is still there after a reload.
+  await stack.stopService('storage');
+  await stack.startService('storage');
   await bob.page.reload();
   await connected(bob.page);
   await expect(messageTexts(bob.page)).toHaveText([...expected, `${tag} after the outage`]);
