@@ -3,7 +3,7 @@
 // it got, so we pick a free one first and retry if another process grabs it in between.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
 /** Azurite's well-known development account key (public, documented by Microsoft). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
@@ -27,18 +27,6 @@ function azuriteTableScript(): string {
   // wrapper sits between us and the process we stop.
   const packageJson = require.resolve('azurite/package.json');
   return packageJson.replace(/package\.json$/, 'dist/src/table/main.js');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function connectionStringFor(port: number): string {

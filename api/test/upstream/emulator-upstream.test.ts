@@ -1,7 +1,6 @@
 // The whole path with nothing simulated: official clients negotiate through the local Functions
 // host, the emulator sends its own signed upstream events to the host's upstream route, presence
 // lives in Azurite, and the pushes come back through the emulator.
-import { createServer } from 'node:net';
 import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { PortInUseError, startFunctionsHost, type RunningFunctionsHost } from 'functions-host';
 import { startEmulator, type RunningEmulator } from 'signalr-emulator';
@@ -22,6 +21,7 @@ import { startChildClient, type ChildClient } from '../presence/child-client.js'
 import { MARKER_EVENT, Recorder, uniqueUser } from '../presence/stack.js';
 import { startAzurite, type AzuriteTables } from '../support/azurite.js';
 import { principalHeader, type TestUser } from '../support/requests.js';
+import { freePort } from '../support/free-port.js';
 
 const EVENTS = [USER_JOINED_EVENT, USER_LEFT_EVENT, TYPING_EVENT];
 
@@ -30,17 +30,6 @@ let emulator: RunningEmulator;
 let host: RunningFunctionsHost;
 const recorders: Recorder[] = [];
 let child: ChildClient | undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 // The emulator needs the host's URL for its upstream template and the host needs the
 // emulator's connection string, so the host's port is chosen first (retried if taken).
