@@ -60,7 +60,8 @@ export function loadConfig(env: Env = process.env): ChatConfig {
   };
 }
 
-function readInteger(
+/** A whole-number app setting in [min, max], or the fallback when unset; ConfigError otherwise. */
+export function readInteger(
   env: Env,
   setting: string,
   fallback: number,

@@ -1,7 +1,7 @@
 // Presence built from the app settings, once per distinct configuration (like the chat's
 // services), so table clients and the "table exists" memory live across invocations.
 import { SlidingWindowRateLimiter } from '../chat/rate-limiter.js';
-import { ConfigError } from '../config.js';
+import { readInteger } from '../config.js';
 import { getChatServices, type ChatServices } from '../http/services.js';
 import { readStorageSettings } from '../storage/settings.js';
 import { Presence } from './presence.js';
@@ -25,16 +25,13 @@ type Env = Record<string, string | undefined>;
 let current: { key: string; services: PresenceServices } | undefined;
 
 function readVerifyAfterSeconds(env: Env): number {
-  const raw = env[VERIFY_AFTER_SETTING]?.trim();
-  if (!raw) return DEFAULT_VERIFY_AFTER_SECONDS;
-  const value = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= 0 && value <= MAX_VERIFY_AFTER_SECONDS)) {
-    throw new ConfigError(
-      VERIFY_AFTER_SETTING,
-      `App setting ${VERIFY_AFTER_SETTING} is invalid: expected a whole number from 0 to ${MAX_VERIFY_AFTER_SECONDS}.`,
-    );
-  }
-  return value;
+  return readInteger(
+    env,
+    VERIFY_AFTER_SETTING,
+    DEFAULT_VERIFY_AFTER_SECONDS,
+    0,
+    MAX_VERIFY_AFTER_SECONDS,
+  );
 }
 
 /** Throws ConfigError (naming the setting) when a setting is missing or malformed. */
