@@ -170,7 +170,7 @@ describe('App', () => {
       attempts += 1;
       if (attempts === 1) {
         return json({ error: { code: 'rate_limited', message: 'Slow down.' } }, 429, {
-          'Retry-After': '7',
+          'Retry-After': '1',
         });
       }
       const { id, text } = body as { id: string; text: string };
@@ -182,8 +182,12 @@ describe('App', () => {
     const user = userEvent.setup();
     await user.type(screen.getByRole('textbox', { name: 'Message' }), 'too fast{Enter}');
 
-    expect(await screen.findByText(/try again in 7 s/)).toBeTruthy();
-    await user.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText(/try again in 1 s/)).toBeTruthy();
+    // Retry only becomes possible once the wait the API asked for is over.
+    const retry = screen.getByRole('button', { name: 'Retry' }) as HTMLButtonElement;
+    expect(retry.disabled).toBe(true);
+    await waitFor(() => expect(retry.disabled).toBe(false), { timeout: 3_000 });
+    await user.click(retry);
 
     await waitFor(() => expect(network.requestsTo('POST', '/api/messages')).toHaveLength(2));
     const [first, second] = network.requestsTo('POST', '/api/messages');

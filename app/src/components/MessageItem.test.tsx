@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { TimelineEntry } from '../timeline/timeline.js';
@@ -103,6 +103,28 @@ describe('message rendering', () => {
     expect(within(failedItem!).getByText(/try again in 5 s/)).toBeTruthy();
     await user.click(within(failedItem!).getByRole('button', { name: 'Retry' }));
     expect(onRetry).toHaveBeenCalledExactlyOnceWith(failed.id);
+  });
+
+  it('keeps Retry disabled until the time a refused send was told to wait has passed', () => {
+    vi.useFakeTimers();
+    try {
+      const failed = chatMessage({ sender: alice, text: 'too soon' });
+      const { items } = renderList([
+        {
+          message: failed,
+          delivery: 'failed',
+          failure: { reason: 'Too many messages: try again in 5 s.', retryAt: Date.now() + 5_000 },
+        },
+      ]);
+      const retry = () => within(items()[0]!).getByRole('button', { name: 'Retry' });
+      expect((retry() as HTMLButtonElement).disabled).toBe(true);
+      act(() => vi.advanceTimersByTime(4_900));
+      expect((retry() as HTMLButtonElement).disabled).toBe(true);
+      act(() => vi.advanceTimersByTime(200));
+      expect((retry() as HTMLButtonElement).disabled).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('says so when there are no messages yet', () => {

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import type { ChatMessage } from '@chat/message';
 import type { TimelineEntry } from '../timeline/timeline.js';
 
@@ -13,6 +14,21 @@ function privateLabel(message: ChatMessage, own: boolean): string | null {
   return `private, from ${message.sender.name}`;
 }
 
+/** Whether the clock has passed `at` (always true without one); re-renders once when it does. */
+function useTimePassed(at: number | undefined): boolean {
+  const [passed, setPassed] = useState(() => at === undefined || Date.now() >= at);
+  useEffect(() => {
+    if (at === undefined || Date.now() >= at) {
+      setPassed(true);
+      return;
+    }
+    setPassed(false);
+    const timer = setTimeout(() => setPassed(true), at - Date.now());
+    return () => clearTimeout(timer);
+  }, [at]);
+  return passed;
+}
+
 export interface MessageItemProps {
   entry: TimelineEntry;
   meId: string;
@@ -25,6 +41,7 @@ export function MessageItem({ entry, meId, onSelectSender, onRetry }: MessageIte
   const { message, delivery, failure } = entry;
   const own = message.sender.id === meId;
   const label = privateLabel(message, own);
+  const canRetry = useTimePassed(failure?.retryAt);
   const sentAt = new Date(message.sentAt);
   const classes = [
     'message',
@@ -63,6 +80,7 @@ export function MessageItem({ entry, meId, onSelectSender, onRetry }: MessageIte
           <button
             type="button"
             className="button button--small"
+            disabled={!canRetry}
             onClick={() => onRetry(message.id)}
           >
             Retry

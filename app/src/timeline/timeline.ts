@@ -12,6 +12,8 @@ export type DeliveryState = 'pending' | 'sent' | 'failed';
 export interface SendFailure {
   /** A sentence for people, e.g. "Too many messages: try again in 5 s." */
   reason: string;
+  /** When the API said a retry may succeed (epoch ms, from a 429's Retry-After). */
+  retryAt?: number;
 }
 
 export interface TimelineEntry {

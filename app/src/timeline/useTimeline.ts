@@ -61,7 +61,10 @@ export function useTimeline(options: {
           dispatch({
             type: 'sendFailed',
             id: message.id,
-            failure: { reason: describeSendError(error) },
+            failure: {
+              reason: describeSendError(error),
+              ...retryAtFor(error),
+            },
           });
         },
       );
@@ -94,4 +97,11 @@ export function useTimeline(options: {
   }, []);
 
   return { entries: state.entries, receive, send, retry };
+}
+
+/** A refused send (429) says when to try again; until then Retry would only be refused again. */
+function retryAtFor(error: unknown): { retryAt?: number } {
+  const seconds =
+    error instanceof ApiError && error.status === 429 ? error.details.retryAfterSeconds : undefined;
+  return seconds === undefined ? {} : { retryAt: Date.now() + seconds * 1000 };
 }
