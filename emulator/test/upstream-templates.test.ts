@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as signalR from '@microsoft/signalr';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../src/index.js';
 import { parseUpstreamSettings } from '../src/upstream/settings-file.js';
 import { compileTemplates, upstreamUrlFor } from '../src/upstream/templates.js';
+import { endpointOf, killCliProcesses, startCli } from './cli-process.js';
 import { clientToken, emulator } from './helpers.js';
 import { clientWithClaims, upstreamServer } from './upstream-server.js';
 
@@ -133,34 +132,13 @@ describe('templates in a running emulator', () => {
 });
 
 describe('CLI upstream options', () => {
-  const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-  const children: ChildProcess[] = [];
   const dirs: string[] = [];
   afterEach(async () => {
-    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    killCliProcesses();
     for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
   });
 
-  function run(...args: string[]) {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const endpoint = new Promise<string>((resolve, reject) => {
-      child.stdout?.on('data', () => {
-        const port = /Port=(\d+);/.exec(stdout)?.[1];
-        if (port) resolve(`http://localhost:${port}`);
-      });
-      void exited.then(() => reject(new Error(`exited: ${stderr}`)));
-    });
-    endpoint.catch(() => undefined);
-    return { endpoint, exited, stderr: () => stderr };
-  }
+  const run = (...args: string[]) => startCli('--port', '0', ...args);
 
   it('sends events to --upstream and to the templates of --upstream-settings, file first', async () => {
     const fromFile = await upstreamServer();
@@ -179,7 +157,7 @@ describe('CLI upstream options', () => {
       }),
     );
     const cli = run('--upstream', `${fromFlag.url}/{hub}/{event}`, '--upstream-settings', file);
-    const endpoint = await cli.endpoint;
+    const endpoint = endpointOf(await cli.connectionString);
     const connection = new signalR.HubConnectionBuilder()
       .withUrl(`${endpoint}/client/?hub=chat`, {
         accessTokenFactory: () => clientToken('chat', 'a'),
@@ -190,7 +168,7 @@ describe('CLI upstream options', () => {
     await connection.stop();
     expect((await fromFile.waitFor(1))[0]?.path).toBe('/connections/connected');
     expect((await fromFlag.waitFor(1))[0]?.path).toBe('/chat/disconnected');
-    expect(cli.stderr()).toContain(`upstream ${fromFlag.url}/{hub}/{event}`);
+    expect(cli.output().stderr).toContain(`upstream ${fromFlag.url}/{hub}/{event}`);
   });
 
   it.each([
@@ -200,6 +178,6 @@ describe('CLI upstream options', () => {
   ])('exits 2 for %j', async (args, reason) => {
     const cli = run(...args);
     expect(await cli.exited).toBe(2);
-    expect(cli.stderr()).toContain(reason);
+    expect(cli.output().stderr).toContain(reason);
   });
 });
