@@ -1,21 +1,5 @@
-import { type Page } from '@playwright/test';
+import { expectConnected, messageWith, send, timeline } from '../chat-page.ts';
 import { expect, signInThroughMockForm, signOutControl, test } from '../fixtures.ts';
-
-const timeline = (page: Page) => page.getByRole('log', { name: 'Messages' });
-const messageWith = (page: Page, text: string) =>
-  timeline(page).getByRole('listitem').filter({ hasText: text });
-
-async function send(page: Page, text: string): Promise<void> {
-  const composer = page.getByRole('textbox', { name: 'Message' });
-  await composer.fill(text);
-  await composer.press('Enter');
-}
-
-async function expectConnected(page: Page): Promise<void> {
-  await expect(page.getByRole('status').filter({ hasText: /connected/i })).toHaveText(
-    /^\s*connected\s*$/i,
-  );
-}
 
 test('signs in through the mock form and signs out again', async ({ page }) => {
   await page.goto('/');

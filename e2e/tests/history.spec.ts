@@ -1,23 +1,13 @@
 import { type Page } from '@playwright/test';
+import { expectConnected, send, timeline } from '../chat-page.ts';
 import { expect, test } from '../fixtures.ts';
 
-const timeline = (page: Page) => page.getByRole('log', { name: 'Messages' });
+const connected = (page: Page) => expectConnected(page, { timeout: 30_000 });
+
 // Other tests in this worker share the stack and its storage: this test's messages carry a tag.
 const tag = `[${Date.now().toString(36)}]`;
 const messageTexts = (page: Page) =>
   timeline(page).locator('li .message__text').filter({ hasText: tag });
-
-async function send(page: Page, text: string): Promise<void> {
-  const composer = page.getByRole('textbox', { name: 'Message' });
-  await composer.fill(text);
-  await composer.press('Enter');
-}
-
-const connected = (page: Page) =>
-  expect(page.getByRole('status').filter({ hasText: /connected/i })).toHaveText(
-    /^\s*connected\s*$/i,
-    { timeout: 30_000 },
-  );
 
 test('messages sent while someone is offline reach them once, in order, and stay after a reload', async ({
   signIn,

@@ -1,5 +1,8 @@
 import { type Page } from '@playwright/test';
+import { expectConnected, timeline } from '../chat-page.ts';
 import { expect, test } from '../fixtures.ts';
+
+const connected = (page: Page) => expectConnected(page, { timeout: 30_000 });
 
 // Other tests in this worker share the stack: unique names keep their people out of this list.
 const tag = Date.now().toString(36).slice(-4);
@@ -9,13 +12,6 @@ const BOB = `bob-${tag}`;
 const onlineList = (page: Page) => page.getByRole('list', { name: 'Online' });
 const onlineEntry = (page: Page, name: string) =>
   onlineList(page).getByRole('listitem').filter({ hasText: name });
-const timeline = (page: Page) => page.getByRole('log', { name: 'Messages' });
-
-const connected = (page: Page) =>
-  expect(page.getByRole('status').filter({ hasText: /connected/i })).toHaveText(
-    /^\s*connected\s*$/i,
-    { timeout: 30_000 },
-  );
 
 test('alice sees bob come online and, once his page is closed, go offline', async ({ signIn }) => {
   const alice = await signIn(ALICE);
