@@ -2,16 +2,18 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-// The one shared definition of a chat message lives with the API; the app reaches it only
-// through this alias so that the two can never drift apart.
-const chatMessageModule = fileURLToPath(
-  new URL('../api/src/shared/chat-message.ts', import.meta.url),
-);
+// The one shared definition of a chat message (and of conversations) lives with the API; the
+// app reaches it only through these aliases so that the two can never drift apart.
+const sharedModule = (file: string): string =>
+  fileURLToPath(new URL(`../api/src/shared/${file}`, import.meta.url));
 
 export default defineConfig({
   plugins: [react()],
   resolve: {
-    alias: { '@chat/message': chatMessageModule },
+    alias: {
+      '@chat/message': sharedModule('chat-message.ts'),
+      '@chat/conversation': sharedModule('conversation.ts'),
+    },
   },
   server: {
     host: '127.0.0.1',

@@ -11,8 +11,11 @@ export interface ChatMessage {
   id: string;
   text: string;
   sender: { id: string; name: string };
-  /** Present only on private messages. */
+  /** The conversation it belongs to: `general`, a room id or a direct conversation id. */
+  conversationId: string;
+  /** Present only on direct messages: the other person (the sender too, for notes to oneself). */
   recipient?: { id: string; name?: string };
+  /** True for direct messages (the seed's "private" messages). */
   isPrivate: boolean;
   /** ISO 8601, set by the API when it accepts the message. */
   sentAt: string;
@@ -25,7 +28,7 @@ export interface ChatMessage {
  */
 export type AcceptedMessage = ChatMessage & { delivered?: false };
 
-/** The body of GET /api/messages: one page of the caller's timeline. */
+/** The body of GET /api/conversations/{id}/messages (and GET /api/messages, #general): one page. */
 export interface MessagePage {
   /** Oldest first. */
   messages: ChatMessage[];
@@ -37,10 +40,13 @@ export interface MessagePage {
   hasNewer: boolean;
 }
 
-/** The body of POST /api/messages. Anything else in the body (e.g. a sender) is ignored. */
+/**
+ * The body of POST /api/conversations/{id}/messages (without `recipient`) and of the seed's
+ * POST /api/messages. Anything else in the body (e.g. a sender) is ignored.
+ */
 export interface SendMessageRequest {
   text: string;
-  /** A user id: present means a private message to that person. */
+  /** POST /api/messages only: a user id, meaning the direct conversation with that person. */
   recipient?: string;
   /** A UUID chosen by the client, so a retried send is recognisable as the same message. */
   id?: string;
@@ -163,14 +169,18 @@ export interface PresenceList {
   people: OnlinePerson[];
 }
 
-/** The one argument of the `typing` invocation. No recipient: the room. */
+/** The one argument of the `typing` invocation. */
 export interface TypingRequest {
-  /** The user id of the private partner being written to. */
+  /** The conversation being written in; absent means #general (or `recipient`'s direct one). */
+  conversationId?: string;
+  /** The seed's form: the user id of the private partner being written to. */
   recipient?: string;
 }
 
+/** Pushed to the people who can read the conversation, the typist's own connections included. */
 export interface TypingNotice {
   user: { id: string; name: string };
-  /** Present when the typist writes privately (then only the recipient receives the notice). */
+  conversationId: string;
+  /** Present when the typist writes in a direct conversation: the partner. */
   recipient?: string;
 }
