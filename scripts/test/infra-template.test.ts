@@ -555,6 +555,45 @@ describe('secrets', () => {
 
 // --- outputs, the workflow and the README ---------------------------------------------------------
 
+interface Workflow {
+  on: Record<string, unknown>;
+  jobs: Record<
+    string,
+    {
+      if?: string;
+      permissions?: Record<string, string>;
+      steps: { uses?: string; run?: string; with?: Record<string, string> }[];
+    }
+  >;
+}
+
+/** What is wrong with the workflow's provisioning job: when it runs, how it signs in, what it deploys. */
+function provisioningProblems(workflow: Workflow): string[] {
+  const problems: string[] = [];
+  const provision = workflow.jobs.provision;
+  if (!provision) return ['no provision job'];
+  if (!('workflow_dispatch' in workflow.on)) problems.push('no workflow_dispatch trigger');
+  if (provision.if !== "github.event_name == 'workflow_dispatch'") {
+    problems.push('the job does not run on manual dispatch only');
+  }
+  if (provision.permissions?.['id-token'] !== 'write') problems.push('no id-token: write (OIDC)');
+  const login = provision.steps.find((step) => step.uses?.startsWith('azure/login@'));
+  const inputs = Object.keys(login?.with ?? {}).sort();
+  if (inputs.join() !== 'client-id,subscription-id,tenant-id') {
+    problems.push(`azure/login is given ${inputs.join(', ') || 'nothing'}, not just the three ids`);
+  }
+  for (const value of Object.values(login?.with ?? {})) {
+    if (!/^\$\{\{ (vars|secrets)\.AZURE_\w+ \}\}$/.test(value))
+      problems.push(`${value} is not an id`);
+  }
+  if (
+    !provision.steps.some((step) => step.run?.includes('--template-file infra/azuredeploy.json'))
+  ) {
+    problems.push('the job does not deploy infra/azuredeploy.json');
+  }
+  return problems;
+}
+
 describe('what to do next', () => {
   it('outputs the site’s URL and the command that prints the deployment token', () => {
     const deployment = deployOffline(loadTemplate());
@@ -565,34 +604,36 @@ describe('what to do next', () => {
     );
   });
 
+  const workflowFile = path.join(ROOT, '.github', 'workflows', 'azure-static-web-apps.yml');
+  const loadWorkflow = () => parseYaml(readFileSync(workflowFile, 'utf8')) as Workflow;
+
   it('provisions from the workflow on manual dispatch only, signing in by OIDC with no stored secret', () => {
-    const workflowFile = path.join(ROOT, '.github', 'workflows', 'azure-static-web-apps.yml');
-    const workflow = parseYaml(readFileSync(workflowFile, 'utf8')) as {
-      on: Record<string, unknown>;
-      jobs: Record<
-        string,
-        {
-          if?: string;
-          permissions?: Record<string, string>;
-          steps: { uses?: string; run?: string; with?: Record<string, string> }[];
+    expect(provisioningProblems(loadWorkflow())).toEqual([]);
+  });
+
+  const broken: [string, (workflow: Workflow) => void][] = [
+    ['a job that also runs on push', (w) => delete w.jobs.provision!.if],
+    ['no OIDC token', (w) => delete w.jobs.provision!.permissions!['id-token']],
+    [
+      'a stored service principal secret',
+      (w) => {
+        const login = w.jobs.provision!.steps.find((step) => step.uses?.startsWith('azure/login@'));
+        login!.with = { creds: '${{ secrets.AZURE_CREDENTIALS }}' };
+      },
+    ],
+    [
+      'another template',
+      (w) => {
+        for (const step of w.jobs.provision!.steps) {
+          step.run = step.run?.replace('infra/azuredeploy.json', 'main.json');
         }
-      >;
-    };
-    expect(Object.keys(workflow.on)).toContain('workflow_dispatch');
-    const provision = workflow.jobs.provision;
-    expect(provision?.if).toBe("github.event_name == 'workflow_dispatch'");
-    expect(provision?.permissions?.['id-token']).toBe('write');
-    const login = provision?.steps.find((step) => step.uses?.startsWith('azure/login@'));
-    expect(Object.keys(login?.with ?? {}).sort()).toEqual([
-      'client-id',
-      'subscription-id',
-      'tenant-id',
-    ]);
-    for (const value of Object.values(login?.with ?? {}))
-      expect(value).toMatch(/^\$\{\{ (vars|secrets)\.AZURE_\w+ \}\}$/);
-    expect(
-      provision?.steps.some((step) => step.run?.includes('--template-file infra/azuredeploy.json')),
-    ).toBe(true);
+      },
+    ],
+  ];
+  it.each(broken)('catches %s', (_, breakIt) => {
+    const workflow = loadWorkflow();
+    breakIt(workflow);
+    expect(provisioningProblems(workflow)).not.toEqual([]);
   });
 
   it('puts a Deploy to Azure button in the README that opens this template', () => {
