@@ -378,6 +378,13 @@ describe('the SignalR upstream it configures', () => {
     expect(template).toMatchObject({ categoryPattern: '*', eventPattern: '*' });
   });
 
+  it('defaults the hub name to the API’s own default', () => {
+    const { SignalRHubName: _, ...unset } = deployedSettings(deployment);
+    expect(loadConfig(deployedSettings(deployment)).hubName).toBe(loadConfig(unset).hubName);
+    const other = deployOffline(loadTemplate(), { hubName: 'lobby' });
+    expect(loadConfig(deployedSettings(other)).hubName).not.toBe(loadConfig(unset).hubName);
+  });
+
   it('follows the hub name given as a parameter', () => {
     const deployed = deployOffline(loadTemplate(), { hubName: 'Lobby' });
     expect(upstreamOf(deployed)[0]?.hubPattern).toBe(
