@@ -123,10 +123,6 @@ export function deployOffline(
           return { defaultHostname: SITE_HOSTNAME };
         case 'Microsoft.SignalRService/signalR':
           return { hostName: `${resource.resolvedName}.service.signalr.net` };
-        case 'Microsoft.Storage/storageAccounts':
-          return {
-            primaryEndpoints: { table: `https://${resource.resolvedName}.table.core.windows.net/` },
-          };
         default:
           throw new Error(`The stand-in has no runtime properties for ${resource.type}`);
       }
