@@ -8,11 +8,11 @@ import {
   handshakeError,
   parseHandshake,
   parseHubMessage,
+  type HubMessage,
 } from '../protocol/json-hub-protocol.js';
 import { OutgoingMessage } from '../protocol/outgoing.js';
 import type { JwtClaims } from '../auth/jwt.js';
 import type { Transport, TransportKind } from '../transports/transport.js';
-import type { ClientInvocationPolicy } from './client-invocations.js';
 
 export interface ConnectionTimings {
   keepAliveIntervalMs: number;
@@ -35,6 +35,17 @@ export interface ConnectionIdentity {
   userId: string | undefined;
   claims: JwtClaims;
   clientQuery: string;
+}
+
+/**
+ * The seam where invocations a client sends to the server are decided (the policies are in
+ * client-invocations.ts, which depends on this module, never the other way round). In
+ * serverless mode without upstream there is nobody to deliver them to, so the connection is
+ * closed with the reason. With upstream, they are forwarded and answered later with
+ * `connection.send`; a policy must never block.
+ */
+export interface ClientInvocationPolicy {
+  onInvocation(connection: HubConnection, message: HubMessage): void;
 }
 
 type State = 'waiting-for-transport' | 'handshaking' | 'connected' | 'closed';
