@@ -1,4 +1,4 @@
-import { MessageType, type HubMessage } from '../protocol/json-hub-protocol.js';
+import { type HubMessage, MessageType } from '../protocol/hub-protocol.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { ClientInvocationPolicy } from './hub-connection.js';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError, readBody } from '../http/respond.js';
 import { REST_BODY_LIMIT } from '../options.js';
-import { invocationMessage } from '../protocol/json-hub-protocol.js';
+import { MessageType } from '../protocol/hub-protocol.js';
 import { OutgoingMessage } from '../protocol/outgoing.js';
 
 function field(body: Record<string, unknown>, name: string): unknown {
@@ -12,8 +12,23 @@ function field(body: Record<string, unknown>, name: string): unknown {
   return undefined;
 }
 
-/** Reads a send body `{target, arguments}` and serializes the invocation once for every target. */
+/** A send body `{target, arguments}`, checked. */
+export interface Payload {
+  target: string;
+  arguments: unknown[];
+}
+
+/** Reads a send body; the invocation is serialized once per hub protocol for every target. */
 export async function readInvocation(request: IncomingMessage): Promise<OutgoingMessage> {
+  const payload = await readPayload(request);
+  return new OutgoingMessage({
+    type: MessageType.Invocation,
+    target: payload.target,
+    arguments: payload.arguments,
+  });
+}
+
+export async function readPayload(request: IncomingMessage): Promise<Payload> {
   const raw = (await readBody(request, REST_BODY_LIMIT)).toString('utf8');
   let body: unknown;
   try {
@@ -33,7 +48,7 @@ export async function readInvocation(request: IncomingMessage): Promise<Outgoing
   }
   const args = field(body as Record<string, unknown>, 'arguments') ?? [];
   if (!Array.isArray(args)) throw new HttpError(400, 'The "arguments" field must be an array.');
-  return new OutgoingMessage(invocationMessage(target, args));
+  return { target, arguments: args };
 }
 
 /** `excluded` connection ids: repeated parameters and/or comma-separated values. */

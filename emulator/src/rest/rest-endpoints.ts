@@ -41,7 +41,7 @@ export async function handleRest(
     });
   }
   try {
-    authorizeRest(request, url, context.options.accessKey, context.port());
+    authorizeRest(request, url, context.options.accessKey, context.port(), context.options.clock());
   } catch (error) {
     if (error instanceof TokenError) throw unauthorized(error);
     throw error;
