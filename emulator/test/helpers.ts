@@ -82,7 +82,12 @@ export async function emulator(options: EmulatorOptions = {}): Promise<RunningEm
  * The app's negotiate endpoint, as our API will answer it: POST <app>/negotiate?user=<id>
  * returns `{url, accessToken}` pointing the client at the emulator.
  */
-export async function negotiateApp(running: RunningEmulator, hub = 'chat'): Promise<string> {
+export async function negotiateApp(
+  running: RunningEmulator,
+  hub = 'chat',
+  /** Where clients are sent: the emulator itself, or a proxy in front of it. */
+  serviceEndpoint = running.endpoint,
+): Promise<string> {
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://app');
     if (request.method !== 'POST' || url.pathname !== '/api/negotiate') {
@@ -93,7 +98,7 @@ export async function negotiateApp(running: RunningEmulator, hub = 'chat'): Prom
     response.writeHead(200, { 'Content-Type': 'application/json' });
     response.end(
       JSON.stringify({
-        url: `${running.endpoint}/client/?hub=${hub}`,
+        url: `${serviceEndpoint}/client/?hub=${hub}`,
         accessToken: clientToken(hub, user),
       }),
     );
