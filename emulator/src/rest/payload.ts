@@ -60,6 +60,19 @@ export function excludedIds(url: URL): ReadonlySet<string> {
   return ids;
 }
 
+/** `minutesToExpire` of a generated token: a whole number >= 1 (int32); 60 when absent. */
+export function minutesToExpire(url: URL): number {
+  const value = url.searchParams.get('minutesToExpire');
+  if (value === null || value === '') return 60;
+  if (!/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > 2 ** 31 - 1) {
+    throw new HttpError(
+      400,
+      `Invalid minutesToExpire '${value.slice(0, 40)}': it must be a whole number of minutes, at least 1.`,
+    );
+  }
+  return Number(value);
+}
+
 /** `ttl` in seconds: absent means forever. */
 export function ttlSeconds(url: URL): number | undefined {
   const value = url.searchParams.get('ttl');
