@@ -73,7 +73,8 @@ export class HubConnection {
   /** performance.now() of the last write: the keep-alive pings one interval after it. */
   private lastWriteAt = 0;
   private stateful: StatefulReconnect | undefined;
-  private readonly results = new ClientResults();
+  /** Made on the first REST `:invoke`: most connections never need one. */
+  private results: ClientResults | undefined;
 
   readonly id: string;
   /** The transport id (`id` query) the client uses after negotiate. */
@@ -197,6 +198,7 @@ export class HubConnection {
     if (this.state !== 'connected' && this.state !== 'disconnected') {
       return Promise.resolve({ kind: 'closed', error: 'The connection has ended.' });
     }
+    this.results ??= new ClientResults();
     const { invocationId, answer } = this.results.expect(timeoutMs);
     this.send(
       new OutgoingMessage({ type: MessageType.Invocation, invocationId, target, arguments: args }),
@@ -217,7 +219,7 @@ export class HubConnection {
     clearTimeout(this.keepAliveTimer);
     clearTimeout(this.reconnectTimer);
     this.stateful?.dispose();
-    this.results.cancelAll(error ?? 'The connection has ended.');
+    this.results?.cancelAll(error ?? 'The connection has ended.');
     if (wasConnected && sendCloseMessage) {
       const close: HubMessage = { type: MessageType.Close };
       if (error !== undefined && error !== '') close.error = error;
@@ -357,7 +359,7 @@ export class HubConnection {
         return;
       }
       case MessageType.Completion:
-        if (this.results.complete(message)) return;
+        if (this.results?.complete(message)) return;
         this.close(
           'Completion for an invocation the server did not make or no longer waits for.',
           false,
