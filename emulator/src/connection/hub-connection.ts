@@ -10,6 +10,7 @@ import {
 import { OutgoingMessage } from '../protocol/outgoing.js';
 import { MAX_PENDING_BYTES, type Transport, type TransportKind } from '../transports/transport.js';
 import { type ClientResult, ClientResults } from './client-results.js';
+import { KeepAlive } from './keep-alive.js';
 import { StatefulReconnect } from './stateful-reconnect.js';
 
 export interface ConnectionTimings {
@@ -68,10 +69,8 @@ export class HubConnection {
   private hubProtocol: HubProtocol | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
-  private keepAliveTimer: NodeJS.Timeout | undefined;
+  private readonly keepAlive: KeepAlive;
   private reconnectTimer: NodeJS.Timeout | undefined;
-  /** performance.now() of the last write: the keep-alive pings one interval after it. */
-  private lastWriteAt = 0;
   private stateful: StatefulReconnect | undefined;
   /** Made on the first REST `:invoke`: most connections never need one. */
   private results: ClientResults | undefined;
@@ -100,6 +99,9 @@ export class HubConnection {
     this.claims = identity.claims;
     this.clientQuery = identity.clientQuery;
     this.statefulReconnectNegotiated = identity.statefulReconnect === true;
+    this.keepAlive = new KeepAlive(timings.keepAliveIntervalMs, () =>
+      this.write(PING.bytes(this.hubProtocol as HubProtocol)),
+    );
     // Covers both a negotiated connection that never opens a transport and a silent handshake.
     this.handshakeTimer = setTimeout(
       () => this.close('Handshake was canceled: no handshake request within the timeout.', false),
@@ -216,7 +218,7 @@ export class HubConnection {
     this.state = 'closed';
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.idleTimer);
-    clearTimeout(this.keepAliveTimer);
+    this.keepAlive.stop();
     clearTimeout(this.reconnectTimer);
     this.stateful?.dispose();
     this.results?.cancelAll(error ?? 'The connection has ended.');
@@ -249,7 +251,7 @@ export class HubConnection {
     if (this.stateful && this.state === 'connected') {
       this.state = 'disconnected';
       clearTimeout(this.idleTimer);
-      clearTimeout(this.keepAliveTimer);
+      this.keepAlive.stop();
       this.reconnectTimer = setTimeout(
         () => this.close(error, false, false),
         this.timings.statefulReconnectWindowMs,
@@ -261,7 +263,7 @@ export class HubConnection {
   }
 
   private write(bytes: Buffer): void {
-    this.lastWriteAt = performance.now();
+    this.keepAlive.wrote();
     this.currentTransport?.write(bytes, this.hubProtocol?.binary ?? false);
   }
 
@@ -273,26 +275,6 @@ export class HubConnection {
       this.timings.clientTimeoutMs,
     );
     this.idleTimer.unref();
-  }
-
-  /**
-   * Pings once nothing was written for a whole keep-alive interval, as ASP.NET Core does: the
-   * timer checks the time of the last write and, when something went out meanwhile, waits only
-   * for the rest of the interval after it. Writes themselves cost a timestamp, no timer work.
-   */
-  private scheduleKeepAlive(delayMs: number): void {
-    this.keepAliveTimer = setTimeout(() => {
-      const interval = this.timings.keepAliveIntervalMs;
-      const quietFor = performance.now() - this.lastWriteAt;
-      // Timers may fire a fraction of a millisecond early: that still counts as a full interval.
-      if (quietFor >= interval - 1) {
-        this.write(PING.bytes(this.hubProtocol as HubProtocol));
-        this.scheduleKeepAlive(interval);
-      } else {
-        this.scheduleKeepAlive(interval - quietFor);
-      }
-    }, delayMs);
-    this.keepAliveTimer.unref();
   }
 
   private handshake(protocol: HubProtocol, version: number): void {
@@ -319,7 +301,7 @@ export class HubConnection {
     // The handshake answer is JSON text, framed as the protocol's messages will be.
     this.write(HANDSHAKE_OK);
     this.state = 'connected';
-    this.scheduleKeepAlive(this.timings.keepAliveIntervalMs);
+    this.keepAlive.start();
     this.events.onConnected(this);
   }
 
@@ -337,12 +319,12 @@ export class HubConnection {
     // The old socket may have ended mid-message: start framing afresh.
     this.reader = (this.hubProtocol as HubProtocol).createReader(this.timings.maxMessageSize);
     this.startIdleTimer();
-    clearTimeout(this.keepAliveTimer);
+    this.keepAlive.stop();
     const protocol = this.hubProtocol as HubProtocol;
     for (const message of (this.stateful as StatefulReconnect).resend()) {
       this.write(message.bytes(protocol));
     }
-    this.scheduleKeepAlive(this.timings.keepAliveIntervalMs);
+    this.keepAlive.start();
   }
 
   private dispatch(message: HubMessage): void {
