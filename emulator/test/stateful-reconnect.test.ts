@@ -107,6 +107,19 @@ describe('stateful reconnect', () => {
     expect(echoes.map((request) => (request.json?.arguments as unknown[])[0])).toEqual([1, 2, 3]);
   });
 
+  it('ends a stateful connection at once when the client closes its socket properly', async () => {
+    const running = await emulator({ statefulReconnectWindowMs: 60_000 });
+    const app = await negotiateApp(running);
+    const client = await connect(app, WS, 'alice', 'newMessage', { statefulReconnect: true });
+    expect(running.connectionCount()).toBe(1);
+    await client.connection.stop();
+    const deadline = Date.now() + 5_000;
+    while (running.connectionCount() > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(running.connectionCount()).toBe(0);
+  });
+
   it('ends a connection whose client does not come back within the window', async () => {
     const running = await emulator({ statefulReconnectWindowMs: 300 });
     const proxy = await cuttableProxy(running.port);

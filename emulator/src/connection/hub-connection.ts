@@ -245,10 +245,12 @@ export class HubConnection {
   /**
    * The wire went away underneath (socket closed, SSE request aborted). `error` describes an
    * abnormal end (no close handshake); a client that closed properly ended without an error.
-   * A stateful-reconnect connection waits for the client to come back on a new socket instead.
+   * A stateful-reconnect connection whose socket dropped that way waits for the client to come
+   * back on a new socket instead; one the client closed properly (its `stop()`, a closed tab)
+   * ends at once, as in ASP.NET Core.
    */
   transportClosed(error?: string): void {
-    if (this.stateful && this.state === 'connected') {
+    if (this.stateful && this.state === 'connected' && error !== undefined) {
       this.state = 'disconnected';
       clearTimeout(this.idleTimer);
       this.keepAlive.stop();
