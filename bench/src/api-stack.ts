@@ -108,22 +108,27 @@ export interface ApiStack {
   close(): Promise<void>;
 }
 
-/**
- * Builds the API, then starts Azurite, the emulator and the host. `signalREndpoint` lets a bench
- * put something (a counting proxy) between the API and the emulator's REST API.
- */
+/** Something a bench puts between the API and a service (a counting proxy): its address. */
+export interface Interposers {
+  signalREndpoint?: (emulator: RunningEmulator) => Promise<string>;
+  storageConnectionString?: (azurite: AzuriteTables) => Promise<string>;
+}
+
+/** Builds the API, then starts Azurite, the emulator and the host. */
 export async function startApiStack(
   settings: Record<string, string> = {},
-  signalREndpoint?: (emulator: RunningEmulator) => Promise<string>,
+  interposers: Interposers = {},
 ): Promise<ApiStack> {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: API_DIR, stdio: 'inherit' });
   const [azurite, emulator] = await Promise.all([startAzurite(), startEmulator({ port: 0 })]);
-  const connectionString = signalREndpoint
-    ? `${emulator.connectionString.replace(/Endpoint=[^;]+;(Port=[^;]+;)?/, `Endpoint=${await signalREndpoint(emulator)};`)}ClientEndpoint=${emulator.endpoint};`
+  const signalR = interposers.signalREndpoint
+    ? `${emulator.connectionString.replace(/Endpoint=[^;]+;(Port=[^;]+;)?/, `Endpoint=${await interposers.signalREndpoint(emulator)};`)}ClientEndpoint=${emulator.endpoint};`
     : emulator.connectionString;
   const env = {
-    AzureSignalRConnectionString: connectionString,
-    ChatStorageConnectionString: azurite.connectionString,
+    AzureSignalRConnectionString: signalR,
+    ChatStorageConnectionString: interposers.storageConnectionString
+      ? await interposers.storageConnectionString(azurite)
+      : azurite.connectionString,
     ...settings,
   };
   const host = await startFunctionsHost({ appDir: API_DIR, port: 0, env, log: () => undefined });
