@@ -6,8 +6,8 @@ import {
 } from '../shared/chat-message.js';
 import { SignalRError } from '../signalr/rest-client.js';
 import { MessageIdConflictError, type ChatStorage } from '../storage/index.js';
+import type { RateLimiter } from '../limits/index.js';
 import { buildChatMessage, type Sender } from './message.js';
-import type { SlidingWindowRateLimiter } from './rate-limiter.js';
 import { audiencesFor } from './routing.js';
 
 /** What the chat needs from the real-time service; the SignalR hub client provides it. */
@@ -21,7 +21,7 @@ export type MessageStore = Pick<ChatStorage, 'saveMessage' | 'getPerson'>;
 
 export interface SendDependencies {
   publisher: Publisher;
-  rateLimiter: SlidingWindowRateLimiter;
+  rateLimiter: RateLimiter;
   store: MessageStore;
   /** Told when a stored message could not be pushed live (it stays accepted). */
   onPushFailed?: (error: SignalRError, message: ChatMessage) => void;
@@ -58,7 +58,7 @@ export async function sendChatMessage(
   const validation = validateSendMessageRequest(body);
   if (!validation.ok) return { kind: 'invalid', problems: validation.problems };
 
-  const decision = deps.rateLimiter.take(sender.id);
+  const decision = await deps.rateLimiter.take(sender.id);
   if (!decision.allowed) {
     return { kind: 'rate-limited', retryAfterSeconds: decision.retryAfterSeconds };
   }

@@ -20,8 +20,8 @@ export interface TypingDependencies {
   hub: TypingHub;
   /** The typist's connections (all their tabs), as presence knows them. */
   typistConnections: () => Promise<readonly string[]>;
-  /** False when this connection sent too many typing invocations lately. */
-  allow: (connectionId: string) => boolean;
+  /** False when this person sent too many typing invocations lately. */
+  allow: (userId: string) => Promise<boolean>;
 }
 
 /** The recipient named by the invocation's arguments: null for the room. */
@@ -50,7 +50,7 @@ export async function relayTyping(
     return { kind: 'invalid', reason: recipient.invalid };
   }
   // Clients throttle themselves; this only stops a misbehaving one from costing REST calls.
-  if (!allow(typist.connectionId)) return { kind: 'dropped' };
+  if (!(await allow(typist.user.id))) return { kind: 'dropped' };
   const notice: TypingNotice = { user: { id: typist.user.id, name: typist.user.name } };
   if (recipient === null) {
     const excluded = new Set(await typistConnections());

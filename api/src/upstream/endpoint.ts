@@ -89,7 +89,12 @@ async function handle(
         {
           hub: chat.hub,
           typistConnections: () => typistConnections(presence, user.id, context),
-          allow: (id) => typingLimiter.take(id).allowed,
+          // Typing is a hint: while the limit cannot be read, notices are dropped.
+          allow: (userId) =>
+            typingLimiter.take(userId).then(
+              (decision) => decision.allowed,
+              () => false,
+            ),
         },
         { connectionId, user },
         event.arguments,

@@ -1,0 +1,7 @@
+export { createMemoryRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js';
+export {
+  createTableRateLimiter,
+  LIMITS_TABLE,
+  type TableRateLimiter,
+  type TableRateLimiterOptions,
+} from './table-rate-limiter.js';
