@@ -36,18 +36,18 @@ const post = (message: ThreadToMain): void => port.postMessage(message);
 
 // The app's own choices (app/src/connection/signalr-connection.ts, app/src/timeline/history.ts,
 // app/src/api/messages.ts): a reconnect policy that never gives up, catch-up pages of 50 up to
-// 50 pages, 20 s deadlines on sends and page reads.
+// 1,000 pages, 20 s deadlines on sends and page reads.
 const RETRY_DELAYS_MS = [0, 1_000, 2_000, 5_000, 10_000];
 const retryDelayMs = (attempts: number): number =>
   RETRY_DELAYS_MS[Math.min(attempts, RETRY_DELAYS_MS.length - 1)] ?? 10_000;
 const PAGE_SIZE = 50;
-const MAX_CATCH_UP_PAGES = 50;
+const MAX_CATCH_UP_PAGES = 1000;
 const SEND_TIMEOUT_MS = 20_000;
 const PAGE_TIMEOUT_MS = 20_000;
 /** The API's largest page, for the reads at the end (which the app does not make). */
 const FINAL_PAGE_SIZE = 200;
-/** A failed catch-up is tried again after this (in the app, the person presses Retry). */
-const CATCH_UP_RETRY_MS = 5_000;
+/** A failed catch-up is tried again after 5-10 s (in the app, the person presses Retry). */
+const catchUpRetryMs = (): number => 5_000 + Math.random() * 5_000;
 
 // Per person and message number: how it was held. Live arrivals are counted (to 15).
 const LIVE_MASK = 0x0f;
@@ -306,11 +306,15 @@ class SoakPerson {
         this.receivePage(page, 'catch-up');
         pages += 1;
       }
-      if (page.hasNewer) this.result.catchUpsCapped += 1;
+      if (page.hasNewer) {
+        // The app keeps the gap open and says messages may be missing; the person retries.
+        this.result.catchUpsCapped += 1;
+        throw new Error('catch-up bound reached');
+      }
       if (this.gapAfter === from) this.gapAfter = undefined;
     } catch {
       this.result.catchUpFailures += 1;
-      if (!this.stopped) setTimeout(() => void this.catchUp(), CATCH_UP_RETRY_MS);
+      if (!this.stopped) setTimeout(() => void this.catchUp(), catchUpRetryMs());
     }
   }
 

@@ -2,7 +2,7 @@ import type { ChatMessage, MessagePage } from '@chat/message';
 import { describe, expect, it } from 'vitest';
 import { HistoryServer } from '../test/history-server.js';
 import { chatMessage } from '../test/messages.js';
-import { HistorySync, type HistoryState } from './history.js';
+import { HistorySync, MAX_CATCH_UP_PAGES, type HistoryState } from './history.js';
 import { emptyTimeline, timelineReducer, type TimelineState } from './timeline.js';
 
 /** A HistorySync over the real reducer and an in-memory API, as the app wires it. */
@@ -126,6 +126,39 @@ describe('HistorySync', () => {
     expect(sync.state.latest).toBe('loaded');
     expect(sync.state.failure).toBeUndefined();
     expect(texts()).toEqual(['m0', 'm1']);
+  });
+
+  it('closes a gap of many pages completely, leaving no hole before the live messages', async () => {
+    const server = new HistoryServer(0);
+    server.add(...conversation(1));
+    const { sync, texts, receive } = setup(server);
+    await sync.loadLatest();
+    await sync.catchUp();
+    sync.connectionLost();
+    // 60 pages of 3 went by (a busy room: the soak saw catch-ups of more than 50 pages).
+    const missed = conversation(180, 10);
+    server.add(...missed);
+    const live = conversation(1, 1000);
+    server.add(...live);
+    receive(live);
+    await sync.catchUp();
+    expect(texts()).toEqual(['m0', ...missed.map((m) => m.text), 'm1000']);
+    expect(sync.state.catchUpFailed).toBe(false);
+  });
+
+  it('says that messages may be missing when a catch-up reaches its bound', async () => {
+    const server = new HistoryServer(0);
+    server.add(...conversation(1));
+    const { sync, receive } = setup(server, 1);
+    await sync.loadLatest();
+    await sync.catchUp();
+    sync.connectionLost();
+    server.add(...conversation(MAX_CATCH_UP_PAGES + 5, 10));
+    const live = conversation(1, 5000);
+    server.add(...live);
+    receive(live);
+    await sync.catchUp();
+    expect(sync.state.catchUpFailed).toBe(true);
   });
 
   it('keeps the gap after a failed catch-up and closes it on the next', async () => {

@@ -36,8 +36,12 @@ export interface HistoryDependencies {
   pageSize?: number;
 }
 
-/** A catch-up longer than this many pages stops (the rest stays reachable by scrolling). */
-export const MAX_CATCH_UP_PAGES = 50;
+/**
+ * A bound on one catch-up, against a server that never stops saying `hasNewer`. It is far above
+ * a real gap: a catch-up starts a settle window (30 s) early, so at a busy room's 100 messages a
+ * second even a short outage means 60 pages of 50. Reaching it leaves the gap open and says so.
+ */
+export const MAX_CATCH_UP_PAGES = 1000;
 export const PAGE_SIZE = 50;
 
 export const initialHistory: HistoryState = {
@@ -151,6 +155,15 @@ export class HistorySync {
         page = await this.deps.fetchPage({ after: page.newerCursor, limit: this.pageSize });
         this.deps.receive(page.messages);
         pages += 1;
+      }
+      if (page.hasNewer) {
+        // Stopping here would leave a hole between these pages and the live messages, which no
+        // "Load earlier" reaches: keep the gap open and say that messages may be missing.
+        this.update({
+          catchUpFailed: true,
+          failure: 'Too many messages came in while you were away.',
+        });
+        return;
       }
       if (this.gapAfter === from) this.gapAfter = undefined;
       this.update({ catchUpFailed: false, failure: undefined });
