@@ -35,12 +35,16 @@ const data = workerData as ClientThreadData;
 const post = (message: ThreadToMain): void => port.postMessage(message);
 
 // The app's own choices (app/src/connection/signalr-connection.ts, app/src/timeline/history.ts,
-// app/src/api/messages.ts): a reconnect policy that never gives up, catch-up pages of 50 up to
-// 1,000 pages, 20 s deadlines on sends and page reads.
+// app/src/api/messages.ts; they import the app's `@chat/message` alias, so they cannot be
+// loaded here): a reconnect policy that never gives up, spread at random; the latest page of 50;
+// catch-up pages of 200 up to 1,000 pages; 20 s deadlines on sends and page reads.
 const RETRY_DELAYS_MS = [0, 1_000, 2_000, 5_000, 10_000];
-const retryDelayMs = (attempts: number): number =>
-  RETRY_DELAYS_MS[Math.min(attempts, RETRY_DELAYS_MS.length - 1)] ?? 10_000;
+const retryDelayMs = (attempts: number): number => {
+  const base = RETRY_DELAYS_MS[Math.min(attempts, RETRY_DELAYS_MS.length - 1)] ?? 10_000;
+  return Math.round(base + Math.random() * Math.max(1_000, base / 2));
+};
 const PAGE_SIZE = 50;
+const CATCH_UP_PAGE_SIZE = 200;
 const MAX_CATCH_UP_PAGES = 1000;
 const SEND_TIMEOUT_MS = 20_000;
 const PAGE_TIMEOUT_MS = 20_000;
@@ -298,11 +302,14 @@ class SoakPerson {
         if (from === 'nothing') this.gapAfter = undefined;
         return;
       }
-      let page = await this.fetchPage({ since: from, limit: String(PAGE_SIZE) });
+      let page = await this.fetchPage({ since: from, limit: String(CATCH_UP_PAGE_SIZE) });
       this.receivePage(page, 'catch-up');
       let pages = 1;
       while (page.hasNewer && page.newerCursor && pages < MAX_CATCH_UP_PAGES) {
-        page = await this.fetchPage({ after: page.newerCursor, limit: String(PAGE_SIZE) });
+        page = await this.fetchPage({
+          after: page.newerCursor,
+          limit: String(CATCH_UP_PAGE_SIZE),
+        });
         this.receivePage(page, 'catch-up');
         pages += 1;
       }

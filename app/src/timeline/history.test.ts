@@ -2,7 +2,13 @@ import type { ChatMessage, MessagePage } from '@chat/message';
 import { describe, expect, it } from 'vitest';
 import { HistoryServer } from '../test/history-server.js';
 import { chatMessage } from '../test/messages.js';
-import { HistorySync, MAX_CATCH_UP_PAGES, type HistoryState } from './history.js';
+import {
+  CATCH_UP_PAGE_SIZE,
+  HistorySync,
+  MAX_CATCH_UP_PAGES,
+  PAGE_SIZE,
+  type HistoryState,
+} from './history.js';
 import { emptyTimeline, timelineReducer, type TimelineState } from './timeline.js';
 
 /** A HistorySync over the real reducer and an in-memory API, as the app wires it. */
@@ -29,6 +35,7 @@ function setup(server: HistoryServer, pageSize = 3) {
     onChange: (state) => states.push(state),
     describeFailure: (error) => (error instanceof Error ? error.message : 'unknown'),
     pageSize,
+    catchUpPageSize: pageSize,
   });
   return {
     sync,
@@ -144,6 +151,26 @@ describe('HistorySync', () => {
     await sync.catchUp();
     expect(texts()).toEqual(['m0', ...missed.map((m) => m.text), 'm1000']);
     expect(sync.state.catchUpFailed).toBe(false);
+  });
+
+  it("catches up in the API's largest pages, so a busy room costs few requests", async () => {
+    const server = new HistoryServer(0);
+    server.add(...conversation(2));
+    const sync = new HistorySync({
+      fetchPage: async (query) => {
+        const params = new URLSearchParams();
+        for (const [key, value] of Object.entries(query)) params.set(key, String(value));
+        return server.page(params);
+      },
+      receive: () => {},
+      newestConfirmed: () => server.messages[0],
+      onChange: () => {},
+      describeFailure: () => 'failed',
+    });
+    await sync.loadLatest();
+    await sync.catchUp();
+    expect(server.queries.at(0)?.get('limit')).toBe(String(PAGE_SIZE));
+    expect(server.queries.at(-1)?.get('limit')).toBe(String(CATCH_UP_PAGE_SIZE));
   });
 
   it('says that messages may be missing when a catch-up reaches its bound', async () => {
