@@ -50,6 +50,8 @@ const SEND_TIMEOUT_MS = 20_000;
 const PAGE_TIMEOUT_MS = 20_000;
 /** The API's largest page, for the reads at the end (which the app does not make). */
 const FINAL_PAGE_SIZE = 200;
+/** At the end, a stretch longer than this without a missing message is jumped over. */
+const FINAL_READ_JUMP_MS = 60_000;
 /** A failed catch-up is tried again after 5-10 s (in the app, the person presses Retry). */
 const catchUpRetryMs = (): number => 5_000 + Math.random() * 5_000;
 
@@ -440,22 +442,49 @@ class SoakPerson {
   // ---- the reads at the end ----
 
   /**
-   * Reads the timeline from the oldest accepted message this person does not hold yet to the
-   * end; a person holding everything reads the latest page (which must hold the newest).
+   * Reads the timeline where this person's missing messages are: from the oldest one not held,
+   * page after page until each is found or passed, jumping ahead (a new `since`) over long
+   * stretches without any; a person holding everything reads the latest page, which must hold
+   * the newest messages.
    */
   async verify(): Promise<PersonResult> {
     this.result.connectedAtEnd = this.connected;
-    const firstMissing = accepted.list.find((item) => this.stateOf(item.g) === 0);
+    const missing = accepted.list
+      .filter((item) => this.stateOf(item.g) === 0)
+      .sort((a, b) => (a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0));
     try {
-      if (firstMissing) {
-        const pages = await this.readForward(firstMissing.sentAt, (page) =>
-          this.receivePage(page, 'final'),
-        );
-        this.result.timelinePages += pages;
-      } else {
-        const page = await this.fetchPage({ limit: String(PAGE_SIZE) });
+      if (missing.length === 0) {
+        this.receivePage(await this.fetchPage({ limit: String(PAGE_SIZE) }), 'final');
         this.result.timelinePages += 1;
-        this.receivePage(page, 'final');
+      }
+      let next = 0;
+      let atTheEnd = false;
+      while (next < missing.length && !atTheEnd) {
+        let page = await this.fetchPage({
+          since: missing[next]!.sentAt,
+          limit: String(FINAL_PAGE_SIZE),
+        });
+        for (;;) {
+          this.result.timelinePages += 1;
+          this.receivePage(page, 'final');
+          const reached = page.messages.at(-1)?.sentAt ?? '';
+          // Found, or older than the page's newest message without being in it.
+          while (
+            next < missing.length &&
+            (this.stateOf(missing[next]!.g) !== 0 || missing[next]!.sentAt < reached)
+          ) {
+            next += 1;
+          }
+          const cursor = page.hasNewer ? page.newerCursor : undefined;
+          if (cursor === undefined) atTheEnd = true;
+          if (next >= missing.length || cursor === undefined) break;
+          const gap = Date.parse(missing[next]!.sentAt) - Date.parse(reached);
+          if (gap > FINAL_READ_JUMP_MS) break;
+          page = await this.fetchPage({
+            after: cursor,
+            limit: String(FINAL_PAGE_SIZE),
+          });
+        }
       }
     } catch (error) {
       this.result.timelineErrors.push((error as Error).message);
