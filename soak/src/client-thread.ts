@@ -237,7 +237,11 @@ class SoakPerson {
     }
   }
 
-  private firstLiveArrival(send: SoakSend, sentAt: string, arrival: number): void {
+  private firstLiveArrival(
+    send: Omit<SoakSend, 'offeredAt'>,
+    sentAt: string,
+    arrival: number,
+  ): void {
     this.result.receivedLive += 1;
     const stamped = Date.parse(sentAt);
     let inFault = false;

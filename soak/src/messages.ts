@@ -14,6 +14,8 @@ export interface SoakSend {
   sender: number;
   /** The sender's own sequence number, from 0. */
   seq: number;
+  /** When the schedule offered it (ms since the epoch, sub-millisecond). */
+  offeredAt: number;
 }
 
 /** A UUID (the API accepts only UUIDs) whose first group is the run and last group the number. */
@@ -21,14 +23,14 @@ export function messageId(run: RunTag, g: number): string {
   return `${run}-0000-4000-8000-${g.toString(16).padStart(12, '0')}`;
 }
 
-export function messageText({ g, step, sender, seq }: SoakSend): string {
+export function messageText({ g, step, sender, seq }: Omit<SoakSend, 'offeredAt'>): string {
   return `soak g${g} s${step} p${sender} n${seq}`;
 }
 
 const TEXT_PATTERN = /^soak g(\d+) s(\d+) p(\d+) n(\d+)$/;
 
 /** The send a received text describes, or undefined for any other text. */
-export function parseMessageText(text: string): SoakSend | undefined {
+export function parseMessageText(text: string): Omit<SoakSend, 'offeredAt'> | undefined {
   const match = TEXT_PATTERN.exec(text);
   if (!match) return undefined;
   const [, g, step, sender, seq] = match.map(Number) as [number, number, number, number, number];

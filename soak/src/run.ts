@@ -34,8 +34,10 @@ export interface StepRecord {
   rate: number;
   offered: number;
   accepted: number;
-  /** Accepted sends per second of the step (answered within it or after). */
-  acceptedPerSecond: number;
+  /** Accepted within STEADY_WAIT_MS of being offered, per second of the step. */
+  acceptedInTimePerSecond: number;
+  /** Offer to 202 (queueing behind the sender's earlier sends, retries, the API). */
+  sendWait: LatencyHistogram;
   outside: LatencyHistogram;
   inside: LatencyHistogram;
 }
@@ -69,6 +71,8 @@ export interface RunRecord {
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
+/** A step keeps up when its sends are accepted within this of being offered. */
+export const STEADY_WAIT_MS = 5_000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runSoak(
@@ -206,7 +210,7 @@ async function runOnStack(
       for (; sentInStep < due; sentInStep += 1) {
         const sender = nextSender;
         nextSender = (nextSender + 1) % options.senders;
-        const send: SoakSend = { g, step, sender, seq: senderSeq[sender]! };
+        const send: SoakSend = { g, step, sender, seq: senderSeq[sender]!, offeredAt: t };
         senderSeq[sender]! += 1;
         stepOf[g] = step;
         g += 1;
@@ -294,11 +298,17 @@ async function runOnStack(
       inside.merge(LatencyHistogram.from(reply.latency[step]!.inside));
     }
     const stepReports = acceptedReports.filter((report) => report.send.step === step);
+    const sendWait = new LatencyHistogram();
+    for (const report of stepReports) sendWait.add(report.answeredAt - report.send.offeredAt);
+    const inTime = stepReports.filter(
+      (report) => report.answeredAt - report.send.offeredAt <= STEADY_WAIT_MS,
+    ).length;
     return {
       rate,
       offered: stepOf.filter((s) => s === step).length,
       accepted: stepReports.length,
-      acceptedPerSecond: stepReports.length / options.seconds,
+      acceptedInTimePerSecond: inTime / options.seconds,
+      sendWait,
       outside,
       inside,
     };
