@@ -44,7 +44,7 @@ function runSoak(args: string[]): Promise<{ code: number | null; output: string 
   });
 }
 
-describe('the short soak (30 clients, 30 s, every fault once)', () => {
+describe('the short soak (30 clients, 36 s, every fault once)', () => {
   let dir = '';
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -56,19 +56,13 @@ describe('the short soak (30 clients, 30 s, every fault once)', () => {
     async () => {
       dir = await mkdtemp(path.join(os.tmpdir(), 'soak-test-'));
       const json = path.join(dir, 'report.json');
+      // Each fault at its own second, the network cut first: a client that lost its network
+      // backs off up to 15 s between attempts, and must be back while messages are still sent.
       const { code, output } = await runSoak([
-        '--clients',
-        '30',
-        '--senders',
-        '15',
-        '--rate',
-        '10',
-        '--seconds',
-        '30',
-        '--faults',
-        'once',
-        '--json',
-        json,
+        ...['--clients', '30', '--senders', '15', '--rate', '10', '--seconds', '36'],
+        ...['--network-cut-at', '2', '--emulator-kill-at', '12'],
+        ...['--storage-freeze-at', '18', '--worker-kill-at', '25'],
+        ...['--json', json],
       ]);
       const report = JSON.parse(await readFile(json, 'utf8')) as Report;
 
