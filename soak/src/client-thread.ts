@@ -52,8 +52,15 @@ const PAGE_TIMEOUT_MS = 20_000;
 const FINAL_PAGE_SIZE = 200;
 /** At the end, a stretch longer than this without a missing message is jumped over. */
 const FINAL_READ_JUMP_MS = 60_000;
-/** A failed catch-up is tried again after 5-10 s (in the app, the person presses Retry). */
-const catchUpRetryMs = (): number => 5_000 + Math.random() * 5_000;
+/**
+ * How long a person waits before trying again what failed (a send, a catch-up): in the app a
+ * person presses Retry, seconds apart and later each time, not a client looping at full speed.
+ * Doubling from 1 s up to 30 s, spread at random, so that a fault's aftermath is not made worse
+ * by the retries of everyone at once (the soak's first long runs collapsed under their own
+ * retries after the emulator restarted at twice the rate the stack can carry).
+ */
+const retryAfterFailureMs = (failures: number): number =>
+  Math.min(30_000, 1_000 * 2 ** Math.min(failures, 5)) * (0.5 + Math.random() / 2);
 
 // Per person and message number: how it was held. Live arrivals are counted (to 15).
 const LIVE_MASK = 0x0f;
@@ -125,6 +132,7 @@ class SoakPerson {
   /** Where the next catch-up starts (the app's `gapAfter`): the newest held when the gap opened. */
   private gapAfter: string | 'nothing' | undefined;
   private catchingUp = false;
+  private catchUpFailuresInARow = 0;
   private catchUpAgain = false;
   private stopped = false;
   private restartAttempts = 0;
@@ -325,9 +333,12 @@ class SoakPerson {
         throw new Error('catch-up bound reached');
       }
       if (this.gapAfter === from) this.gapAfter = undefined;
+      this.catchUpFailuresInARow = 0;
     } catch {
       this.result.catchUpFailures += 1;
-      if (!this.stopped) setTimeout(() => void this.catchUp(), catchUpRetryMs());
+      const wait = retryAfterFailureMs(this.catchUpFailuresInARow);
+      this.catchUpFailuresInARow += 1;
+      if (!this.stopped) setTimeout(() => void this.catchUp(), wait);
     }
   }
 
@@ -386,7 +397,7 @@ class SoakPerson {
     for (let attempt = 0; ; attempt += 1) {
       const attemptAt = now();
       if (sendingStopped) return report('abandoned', 0, attemptAt);
-      const backoff = Math.min(2_000, 250 * 2 ** attempt);
+      const backoff = retryAfterFailureMs(attempt);
       if (bypassHub) {
         const message: ChatMessage = {
           id: messageId(data.run, send.g),
