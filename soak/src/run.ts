@@ -87,12 +87,24 @@ export async function runSoak(
   log('starting Azurite, the SignalR emulator and the Functions host (builds api/ if needed)');
   const stack = await startSoakStack(settings);
   let clients: SoakClients | undefined;
-  try {
-    return await runOnStack(stack, run, options, log, (made) => (clients = made), began);
-  } finally {
+  const cleanUp = async (): Promise<void> => {
     await clients?.close().catch(() => undefined);
     await keepLogs(stack.logLines()).catch(() => undefined);
     await stack.stop();
+  };
+  // Ctrl-C (or a test's timeout) must not leave Azurite, the emulator or the host running.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    log(`${signal}: stopping the clients and the stack`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    return await runOnStack(stack, run, options, log, (made) => (clients = made), began);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await cleanUp();
   }
 }
 
