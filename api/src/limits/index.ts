@@ -1,4 +1,9 @@
-export { createMemoryRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js';
+export {
+  createMemoryRateLimiter,
+  withLocalFallback,
+  type RateDecision,
+  type RateLimiter,
+} from './rate-limiter.js';
 export {
   createTableRateLimiter,
   LIMITS_TABLE,

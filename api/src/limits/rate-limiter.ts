@@ -11,6 +11,19 @@ export interface RateLimiter {
   take(key: string): Promise<RateDecision>;
 }
 
+/**
+ * `shared`, and while it fails (storage unavailable) the same limit in this instance's memory:
+ * for what is better limited per instance than not at all, or not done (typing notices).
+ */
+export function withLocalFallback(shared: RateLimiter): RateLimiter {
+  const local = new SlidingWindowRateLimiter(shared.limit, shared.windowMs);
+  return {
+    limit: shared.limit,
+    windowMs: shared.windowMs,
+    take: (key) => shared.take(key).catch(() => local.take(key)),
+  };
+}
+
 /** A limit in this instance's memory only (each instance applies it on its own). */
 export function createMemoryRateLimiter(limit: number, windowMs: number): RateLimiter {
   const limiter = new SlidingWindowRateLimiter(limit, windowMs);

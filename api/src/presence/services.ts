@@ -2,7 +2,7 @@
 // services), so table clients and the "table exists" memory live across invocations.
 import { readInteger } from '../config.js';
 import { getChatServices, type ChatServices } from '../http/services.js';
-import { createTableRateLimiter, type RateLimiter } from '../limits/index.js';
+import { createTableRateLimiter, withLocalFallback, type RateLimiter } from '../limits/index.js';
 import { readStorageSettings } from '../storage/settings.js';
 import { Presence } from './presence.js';
 import { createPresenceTable } from './presence-table.js';
@@ -16,17 +16,21 @@ export interface PresenceServices {
   presence: Presence;
   /**
    * Per person, across instances: the app sends one typing invocation per 3 s from each tab;
-   * twice that from two tabs is tolerated.
+   * twice that from two tabs is tolerated. While storage cannot be read (a notice is a hint: it
+   * waits at most 1 s for it), each instance applies the limit on its own.
    */
   typingLimiter: RateLimiter;
 }
 
-const typingLimiter = createTableRateLimiter({
-  scope: 'typing',
-  limit: 4,
-  windowMs: 3000,
-  settings: () => readStorageSettings(),
-});
+const typingLimiter = withLocalFallback(
+  createTableRateLimiter({
+    scope: 'typing',
+    limit: 4,
+    windowMs: 3000,
+    settings: () => readStorageSettings(),
+    timeoutMs: 1000,
+  }),
+);
 
 type Env = Record<string, string | undefined>;
 

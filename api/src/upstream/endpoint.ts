@@ -89,12 +89,7 @@ async function handle(
         {
           hub: chat.hub,
           typistConnections: () => typistConnections(presence, user.id, context),
-          // Typing is a hint: while the limit cannot be read, notices are dropped.
-          allow: (userId) =>
-            typingLimiter.take(userId).then(
-              (decision) => decision.allowed,
-              () => false,
-            ),
+          allow: (userId) => typingLimiter.take(userId).then((decision) => decision.allowed),
         },
         { connectionId, user },
         event.arguments,
