@@ -148,6 +148,7 @@ class SoakPerson {
     this.result = {
       index: person.index,
       lost: [],
+      unverified: [],
       doubled: [],
       outOfOrderLive: 0,
       repeats: 0,
@@ -504,9 +505,12 @@ class SoakPerson {
     } catch (error) {
       this.result.timelineErrors.push((error as Error).message);
     }
-    this.result.lost = accepted.list
+    const notHeld = accepted.list
       .filter((item) => this.stateOf(item.g) === 0)
       .map((item) => item.g);
+    // Without a complete read, what was not received may still be stored: not known to be lost.
+    if (this.result.timelineErrors.length > 0) this.result.unverified = notHeld;
+    else this.result.lost = notHeld;
     this.result.doubled = [...this.doubled];
     return this.result;
   }

@@ -11,6 +11,7 @@ const P99_TARGET_MS = 1_000;
 export interface Totals {
   lost: number;
   peopleWithLoss: number;
+  unverified: number;
   doubled: number;
   outOfOrderLive: number;
   repeats: number;
@@ -37,6 +38,7 @@ export function totals(record: RunRecord): Totals {
   return {
     lost: sum((p) => p.lost.length),
     peopleWithLoss: record.people.filter((p) => p.lost.length > 0).length,
+    unverified: sum((p) => p.unverified.length),
     doubled: sum((p) => p.doubled.length),
     outOfOrderLive: sum((p) => p.outOfOrderLive),
     repeats: sum((p) => p.repeats),
@@ -75,7 +77,11 @@ export function verdict(record: RunRecord, sums: Totals = totals(record)): Verdi
   if (sums.notConnectedAtEnd > 0) {
     problems.push(`${sums.notConnectedAtEnd} clients not connected at the end`);
   }
-  if (sums.timelineErrors > 0) problems.push(`${sums.timelineErrors} timeline reads failed`);
+  if (sums.timelineErrors > 0) {
+    problems.push(
+      `${sums.timelineErrors} timeline reads failed (${sums.unverified} deliveries not received live could not be checked)`,
+    );
+  }
   for (const crash of record.crashes) problems.push(`crash: ${crash}`);
   for (const fault of record.faults) {
     if (fault.error) problems.push(`fault ${fault.kind} at ${fault.at} s failed: ${fault.error}`);
@@ -150,6 +156,7 @@ export function renderTable(record: RunRecord, sums: Totals, result: Verdict): s
     '  LOST (accepted, never received nor in timeline)',
     `${sums.lost} (${sums.peopleWithLoss} people)`,
   );
+  add('  unverified (not received; the timeline read failed)', String(sums.unverified));
   add(
     '  DOUBLED (one send under two ids)',
     String(sums.doubled + (record.audit?.doubled.length ?? 0)),
@@ -235,6 +242,7 @@ export function jsonReport(record: RunRecord, sums: Totals, result: Verdict): un
     people: record.people.filter(
       (p) =>
         p.lost.length > 0 ||
+        p.unverified.length > 0 ||
         p.doubled.length > 0 ||
         !p.connectedAtEnd ||
         p.timelineErrors.length > 0,

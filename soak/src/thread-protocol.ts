@@ -68,6 +68,8 @@ export interface PersonResult {
   index: number;
   /** Accepted messages neither received live nor found in the timeline. */
   lost: number[];
+  /** Not received, and the timeline read that would have found them failed: unknown. */
+  unverified: number[];
   /** Messages this person saw under two ids (a send stored twice). */
   doubled: number[];
   /** First live arrivals older than an earlier one from the same sender. */

@@ -10,6 +10,7 @@ function person(index: number, change: Partial<PersonResult> = {}): PersonResult
   return {
     index,
     lost: [],
+    unverified: [],
     doubled: [],
     outOfOrderLive: 0,
     repeats: 0,
@@ -79,6 +80,15 @@ describe('the verdict', () => {
       '2 sends stuck (never accepted or refused)',
       '1 clients not connected at the end',
       'crash: signalr exited with code 1',
+    ]);
+  });
+
+  it('tells a delivery it could not check (the timeline read failed) from a lost one', () => {
+    const result = verdict(
+      record([person(0), person(1, { unverified: [4, 5], timelineErrors: ['503'] })]),
+    );
+    expect(result.problems).toEqual([
+      '1 timeline reads failed (2 deliveries not received live could not be checked)',
     ]);
   });
 

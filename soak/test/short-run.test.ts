@@ -15,6 +15,7 @@ interface Report {
   sends: { offered: number; accepted: number; abandoned: number };
   totals: {
     lost: number;
+    unverified: number;
     doubled: number;
     receivedLive: number;
     caughtUp: number;
@@ -71,6 +72,7 @@ describe('the short soak (30 clients, 36 s, every fault once)', () => {
       expect(report.sends.accepted).toBeGreaterThan(0);
       expect(report.sends.abandoned).toBe(0);
       expect(report.totals.lost).toBe(0);
+      expect(report.totals.unverified).toBe(0);
       expect(report.totals.doubled).toBe(0);
       expect(report.audit.doubled).toEqual([]);
       expect(report.audit.messages).toBe(report.sends.accepted);
