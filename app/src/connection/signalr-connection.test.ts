@@ -162,9 +162,17 @@ describe('SignalR connection', () => {
 
 describe('connection helpers', () => {
   it('backs off up to 10 s and never gives up', () => {
-    expect([0, 1, 2, 3, 4, 5, 50].map(retryDelayMs)).toEqual([
+    expect([0, 1, 2, 3, 4, 5, 50].map((attempts) => retryDelayMs(attempts, () => 0))).toEqual([
       0, 1000, 2000, 5000, 10000, 10000, 10000,
     ]);
+  });
+
+  it('spreads the tabs that lost their connection together over up to half the delay', () => {
+    expect([0, 1, 2, 3, 4].map((attempts) => retryDelayMs(attempts, () => 1))).toEqual([
+      1000, 2000, 3000, 7500, 15000,
+    ]);
+    const firstRetries = new Set(Array.from({ length: 50 }, () => retryDelayMs(0)));
+    expect(firstRetries.size).toBeGreaterThan(10);
   });
 
   it('recognises a refused negotiate as unauthorized', () => {

@@ -29,9 +29,16 @@ import {
  */
 const RETRY_DELAYS_MS = [0, 1_000, 2_000, 5_000, 10_000] as const;
 
-export function retryDelayMs(previousAttempts: number): number {
+/**
+ * The delay before the next attempt, spread at random over up to half of it (at least 1 s):
+ * when the service restarts, every tab loses its connection at the same moment, and without
+ * the spread all of them negotiate and catch up in the same instant (the soak saw hundreds of
+ * catch-ups fail at once on storage that answered them one by one).
+ */
+export function retryDelayMs(previousAttempts: number, random: () => number = Math.random): number {
   const index = Math.min(previousAttempts, RETRY_DELAYS_MS.length - 1);
-  return RETRY_DELAYS_MS[index] ?? 10_000;
+  const base = RETRY_DELAYS_MS[index] ?? 10_000;
+  return Math.round(base + random() * Math.max(1_000, base / 2));
 }
 
 /**
