@@ -31,26 +31,28 @@ function newestConfirmed(entries: readonly TimelineEntry[]): ChatMessage | undef
 }
 
 /**
- * History for the mounted chat: the latest page at once, earlier pages on demand, and a
+ * History for one mounted conversation (its id never changes while mounted): the latest page at once, earlier pages on demand, and a
  * catch-up whenever the connection becomes connected (the first time too: the first page may
  * have been read before the connection existed) and on `catchUp()` (the `reconnected` event).
  */
 export function useHistory(options: {
+  conversationId: string;
   fetchFn: typeof fetch;
   entries: readonly TimelineEntry[];
   receive: (messages: readonly ChatMessage[]) => void;
   status: ConnectionStatus;
   onUnauthorized: () => void;
 }): HistoryApi {
-  const { fetchFn, entries, receive, status, onUnauthorized } = options;
+  const { conversationId, fetchFn, entries, receive, status, onUnauthorized } = options;
   const [state, setState] = useState<HistoryState>(initialHistory);
-  const latest = useRef({ entries, receive, onUnauthorized, fetchFn });
-  latest.current = { entries, receive, onUnauthorized, fetchFn };
+  const latest = useRef({ conversationId, entries, receive, onUnauthorized, fetchFn });
+  latest.current = { conversationId, entries, receive, onUnauthorized, fetchFn };
 
   const [sync] = useState(
     () =>
       new HistorySync({
-        fetchPage: (query) => fetchMessagePage(query, latest.current.fetchFn),
+        fetchPage: (query) =>
+          fetchMessagePage(latest.current.conversationId, query, latest.current.fetchFn),
         receive: (messages) => latest.current.receive(messages),
         newestConfirmed: () => newestConfirmed(latest.current.entries),
         onChange: setState,
