@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { GENERAL_ROOM_ID, type ConversationSummary, type RoomSummary } from '@chat/conversation';
 import type { ChatMessage } from '@chat/message';
 import { SIGN_OUT_URL, type CurrentUser } from '../api/auth.js';
@@ -17,11 +17,9 @@ import { ConnectionStatus } from './ConnectionStatus.js';
 import { ConversationHeader } from './ConversationHeader.js';
 import { ConversationList } from './ConversationList.js';
 import { ConversationView, type ConversationSink } from './ConversationView.js';
-import { CreateRoomForm } from './CreateRoomForm.js';
 import { JoinRoom } from './JoinRoom.js';
 import { NotificationControl } from './NotificationControl.js';
 import { OnlineList } from './OnlineList.js';
-import { RoomDirectory } from './RoomDirectory.js';
 
 export interface ChatViewProps {
   me: CurrentUser;
@@ -33,6 +31,14 @@ export interface ChatViewProps {
   /** The API said 401: the session is over. */
   onSignedOut: () => void;
 }
+
+// Used now and then, not on arrival: loaded when first opened, to keep the first load small.
+const RoomDirectory = lazy(() =>
+  import('./RoomDirectory.js').then((module) => ({ default: module.RoomDirectory })),
+);
+const CreateRoomForm = lazy(() =>
+  import('./CreateRoomForm.js').then((module) => ({ default: module.CreateRoomForm })),
+);
 
 type Panel = 'directory' | 'create' | null;
 
@@ -226,29 +232,31 @@ export function ChatView({
         />
       </aside>
       <main className="chat__main">
-        {panel === 'directory' ? (
-          <RoomDirectory
-            fetchFn={fetchFn}
-            onJoin={async (room) => {
-              await joinRoom(room.id);
-              roomOpened(room);
-            }}
-            onOpen={roomOpened}
-            onClose={() => setPanel(null)}
-            onUnauthorized={onSignedOut}
-          />
-        ) : null}
-        {panel === 'create' ? (
-          <CreateRoomForm
-            fetchFn={fetchFn}
-            onCreated={(room) => {
-              conversations.added(roomConversation(room));
-              roomOpened(room);
-            }}
-            onClose={() => setPanel(null)}
-            onUnauthorized={onSignedOut}
-          />
-        ) : null}
+        <Suspense fallback={<p className="app-message">Loading…</p>}>
+          {panel === 'directory' ? (
+            <RoomDirectory
+              fetchFn={fetchFn}
+              onJoin={async (room) => {
+                await joinRoom(room.id);
+                roomOpened(room);
+              }}
+              onOpen={roomOpened}
+              onClose={() => setPanel(null)}
+              onUnauthorized={onSignedOut}
+            />
+          ) : null}
+          {panel === 'create' ? (
+            <CreateRoomForm
+              fetchFn={fetchFn}
+              onCreated={(room) => {
+                conversations.added(roomConversation(room));
+                roomOpened(room);
+              }}
+              onClose={() => setPanel(null)}
+              onUnauthorized={onSignedOut}
+            />
+          ) : null}
+        </Suspense>
         {open.state === 'resolving' ? (
           <p className="app-message" aria-live="polite">
             Opening the conversation…

@@ -1,8 +1,12 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { GENERAL_ROOM_ID, type ConversationSummary } from '@chat/conversation';
 import { ApiError } from '../api/api-error.js';
 import { leaveRoom, setMuted } from '../api/conversations.js';
-import { AddPeople } from './AddPeople.js';
+
+// Loaded when first used, to keep the first load small.
+const AddPeople = lazy(() =>
+  import('./AddPeople.js').then((module) => ({ default: module.AddPeople })),
+);
 
 export interface ConversationHeaderProps {
   summary: ConversationSummary;
@@ -114,14 +118,16 @@ export function ConversationHeader({
         </p>
       ) : null}
       {adding ? (
-        <AddPeople
-          roomId={summary.id}
-          roomName={summary.name}
-          meId={me.id}
-          fetchFn={fetchFn}
-          onClose={() => setAdding(false)}
-          onUnauthorized={onUnauthorized}
-        />
+        <Suspense fallback={null}>
+          <AddPeople
+            roomId={summary.id}
+            roomName={summary.name}
+            meId={me.id}
+            fetchFn={fetchFn}
+            onClose={() => setAdding(false)}
+            onUnauthorized={onUnauthorized}
+          />
+        </Suspense>
       ) : null}
     </header>
   );

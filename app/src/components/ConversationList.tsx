@@ -76,9 +76,8 @@ function Entry({
           <span className="visually-hidden">{online ? ', online' : ', offline'}</span>
         ) : null}
         {summary.muted ? (
-          <span className="conversation-link__muted" title="Muted">
-            <span aria-hidden="true">🔕</span>
-            <span className="visually-hidden">, muted</span>
+          <span className="conversation-link__muted">
+            <span className="visually-hidden">, </span>muted
           </span>
         ) : null}
         {summary.unread > 0 ? (
