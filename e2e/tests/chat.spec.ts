@@ -1,4 +1,11 @@
-import { expectConnected, messageWith, send, timeline } from '../chat-page.ts';
+import {
+  conversationHeading,
+  conversationLink,
+  expectConnected,
+  messageWith,
+  send,
+  timeline,
+} from '../chat-page.ts';
 import { expect, signInThroughMockForm, signOutControl, test } from '../fixtures.ts';
 
 test('signs in through the mock form and signs out again', async ({ page }) => {
@@ -16,7 +23,7 @@ test('signs in through the mock form and signs out again', async ({ page }) => {
   expect(await me.json()).toEqual({ clientPrincipal: null });
 });
 
-test('public messages reach everyone; a private message reaches only its two people', async ({
+test('public messages reach everyone; a direct message reaches only its two people', async ({
   signIn,
 }) => {
   const alice = await signIn('alice');
@@ -29,21 +36,28 @@ test('public messages reach everyone; a private message reaches only its two peo
     await expect(messageWith(person.page, 'Hello, room')).toContainText('alice');
   }
 
-  // Alice picks bob from the timeline as the recipient: no prompt, a chip in the composer.
+  // Alice picks bob from the timeline: his name opens their direct conversation.
   await send(bob.page, 'Hi alice');
   await messageWith(alice.page, 'Hi alice').getByRole('button', { name: /bob/ }).click();
-  await expect(alice.page.getByRole('button', { name: 'Remove recipient bob' })).toBeVisible();
+  await expect(conversationHeading(alice.page, 'bob')).toBeVisible();
+  await expect(alice.page).toHaveURL(/\/dm\/[^/]+$/);
   await send(alice.page, 'Just for you, bob');
+  await expect(messageWith(alice.page, 'Just for you, bob')).not.toContainText('Sending…');
 
-  await expect(messageWith(bob.page, 'Just for you, bob')).toContainText('private, from alice');
-  await expect(messageWith(alice.page, 'Just for you, bob')).toContainText('private, to bob');
+  // Bob has it in his list, not in the room.
+  await expect(conversationLink(bob.page, 'alice')).toHaveAccessibleName(
+    /^alice, online, 1 unread$/,
+  );
+  await expect(messageWith(bob.page, 'Just for you, bob')).toHaveCount(0);
+  await conversationLink(bob.page, 'alice').click();
+  await expect(messageWith(bob.page, 'Just for you, bob')).toContainText('alice');
 
   // Carol never sees it: checked once a later public message has reached her.
-  await alice.page.getByRole('button', { name: 'Remove recipient bob' }).click();
+  await conversationLink(alice.page, '#general').click();
   await send(alice.page, 'Back to everyone');
   await expect(messageWith(carol.page, 'Back to everyone')).toBeVisible();
   await expect(messageWith(carol.page, 'Just for you, bob')).toHaveCount(0);
-  await expect(timeline(carol.page)).not.toContainText('private');
+  await expect(conversationLink(carol.page, 'alice')).toHaveCount(0);
 });
 
 test('the API takes identity only from the sign-in, never from the request', async ({

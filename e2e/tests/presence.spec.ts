@@ -1,5 +1,5 @@
 import { type Page } from '@playwright/test';
-import { expectConnected, timeline } from '../chat-page.ts';
+import { conversationHeading, expectConnected, timeline } from '../chat-page.ts';
 import { expect, test } from '../fixtures.ts';
 
 const connected = (page: Page) => expectConnected(page, { timeout: 30_000 });
@@ -29,9 +29,10 @@ test('alice sees bob come online and, once his page is closed, go offline', asyn
     onlineList(bob.page).getByRole('button', { name: ALICE, exact: true }),
   ).toBeVisible();
 
-  // Activating his name starts a private message to him.
+  // Activating his name opens the direct conversation with him.
   await onlineList(alice.page).getByRole('button', { name: BOB, exact: true }).click();
-  await expect(alice.page.getByRole('button', { name: `Remove recipient ${BOB}` })).toBeVisible();
+  await expect(conversationHeading(alice.page, BOB)).toBeVisible();
+  await expect(alice.page).toHaveURL(/\/dm\/[^/]+$/);
 
   const closedAt = Date.now();
   await bob.context.close();
