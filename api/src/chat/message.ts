@@ -8,27 +8,24 @@ export interface Sender {
 
 /**
  * The message as the API accepts it: the sender always comes from the caller's identity, the
- * id from the client when it chose one (so a retried send keeps it), else a fresh UUID.
+ * id from the client when it chose one (so a retried send keeps it), else a fresh UUID. A direct
+ * message names the other person as its recipient (the seed's "private" message).
  */
 export function buildChatMessage(
   sender: Sender,
-  request: SendMessageRequest,
+  request: Pick<SendMessageRequest, 'id' | 'text'>,
+  conversationId: string,
+  recipient?: { id: string; name?: string },
   now: Date = new Date(),
-  /** From the directory of people; absent when the recipient never signed in. */
-  recipientName?: string,
 ): ChatMessage {
   const message: ChatMessage = {
     id: request.id ?? randomUUID(),
     text: request.text,
     sender: { id: sender.id, name: sender.name },
-    isPrivate: request.recipient !== undefined,
+    conversationId,
+    isPrivate: recipient !== undefined,
     sentAt: now.toISOString(),
   };
-  if (request.recipient !== undefined) {
-    message.recipient =
-      recipientName === undefined
-        ? { id: request.recipient }
-        : { id: request.recipient, name: recipientName };
-  }
+  if (recipient !== undefined) message.recipient = recipient;
   return message;
 }

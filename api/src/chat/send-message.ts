@@ -4,28 +4,29 @@ import {
   type ChatMessage,
   type ValidationProblem,
 } from '../shared/chat-message.js';
+import { CONVERSATION_UPDATED_EVENT } from '../shared/conversation.js';
+import { decideAccess, type AccessDenied } from '../conversations/access.js';
+import { partnerOf } from '../conversations/conversation-id.js';
+import { pushToReaders, type ConversationHub } from '../conversations/delivery.js';
+import { summarize, type SummaryOptions } from '../conversations/summaries.js';
 import { SignalRError } from '../signalr/rest-client.js';
 import { MessageIdConflictError, type ChatStorage } from '../storage/index.js';
 import { buildChatMessage, type Sender } from './message.js';
 import type { SlidingWindowRateLimiter } from './rate-limiter.js';
-import { audiencesFor } from './routing.js';
 
-/** What the chat needs from the real-time service; the SignalR hub client provides it. */
-export interface Publisher {
-  sendToAll(target: string, args: unknown[]): Promise<void>;
-  sendToUser(userId: string, target: string, args: unknown[]): Promise<void>;
-}
-
-/** What sending needs from storage: the directory (recipient names) and the message store. */
-export type MessageStore = Pick<ChatStorage, 'saveMessage' | 'getPerson'>;
+/** What sending needs from storage. */
+export type MessageStore = Pick<
+  ChatStorage,
+  'saveMessage' | 'getPerson' | 'rooms' | 'memberships' | 'readLastMessage' | 'countUnread'
+>;
 
 export interface SendDependencies {
-  publisher: Publisher;
+  hub: ConversationHub;
   rateLimiter: SlidingWindowRateLimiter;
   store: MessageStore;
+  summaries: SummaryOptions;
   /** Told when a stored message could not be pushed live (it stays accepted). */
   onPushFailed?: (error: SignalRError, message: ChatMessage) => void;
-  now?: () => Date;
 }
 
 export type SendOutcome =
@@ -39,13 +40,14 @@ export type SendOutcome =
     }
   | { kind: 'invalid'; problems: ValidationProblem[] }
   | { kind: 'rate-limited'; retryAfterSeconds: number }
-  | { kind: 'id-conflict'; messageId: string };
+  | { kind: 'id-conflict'; messageId: string }
+  | { kind: 'denied'; denial: AccessDenied };
 
 /**
- * Validates, rate-limits, builds, stores, then pushes one message: stored before pushed, so a
- * message anyone saw live is always in history. Storage failures propagate (StorageUnavailable
- * -> nothing was pushed). A push failure after storing does not: the message is accepted and
- * reaches people through catch-up.
+ * Validates, rate-limits, checks the sender may post here, builds, stores, then pushes one
+ * message: stored before pushed, so a message anyone saw live is always in history. Storage
+ * failures propagate (StorageUnavailable -> nothing was pushed). A push failure after storing
+ * does not: the message is accepted and reaches people through catch-up.
  *
  * A retried id is pushed again with the stored original: clients merge by id, so a second copy
  * is harmless, and it repairs a first attempt whose push failed.
@@ -53,9 +55,10 @@ export type SendOutcome =
 export async function sendChatMessage(
   deps: SendDependencies,
   sender: Sender,
+  conversationId: string,
   body: unknown,
 ): Promise<SendOutcome> {
-  const validation = validateSendMessageRequest(body);
+  const validation = validateSendMessageRequest(withoutRecipient(body));
   if (!validation.ok) return { kind: 'invalid', problems: validation.problems };
 
   const decision = deps.rateLimiter.take(sender.id);
@@ -63,16 +66,27 @@ export async function sendChatMessage(
     return { kind: 'rate-limited', retryAfterSeconds: decision.retryAfterSeconds };
   }
 
-  const request = validation.value;
-  const recipientName =
-    request.recipient === undefined
-      ? undefined
-      : (await deps.store.getPerson(request.recipient))?.name;
-  const built = buildChatMessage(sender, request, deps.now?.() ?? new Date(), recipientName);
+  const { store } = deps;
+  const access = await decideAccess(store, sender.id, conversationId, 'post');
+  if (!access.ok) return { kind: 'denied', denial: access };
+
+  const { conversation } = access;
+  const now = deps.summaries.now();
+  let recipient: { id: string; name?: string } | undefined;
+  if (conversation.kind === 'direct') {
+    const partnerId = partnerOf(conversation.people, sender.id);
+    const name = partnerId === sender.id ? sender.name : (await store.getPerson(partnerId))?.name;
+    recipient = name === undefined ? { id: partnerId } : { id: partnerId, name };
+  }
+  const built = buildChatMessage(sender, validation.value, conversation.id, recipient, now);
 
   let saved: { message: ChatMessage; duplicate: boolean };
+  let newlyListed: string[] = [];
   try {
-    saved = await deps.store.saveMessage(built);
+    [saved, newlyListed] = await Promise.all([
+      store.saveMessage(built),
+      recipient ? listDirectConversation(store, sender, recipient, conversation.id, now) : [],
+    ]);
   } catch (error) {
     if (error instanceof MessageIdConflictError) {
       return { kind: 'id-conflict', messageId: error.messageId };
@@ -80,23 +94,68 @@ export async function sendChatMessage(
     throw error;
   }
 
-  const delivered = await push(deps, saved.message);
+  const delivered = await push(deps, saved.message, newlyListed);
   return { kind: 'sent', message: saved.message, delivered, duplicate: saved.duplicate };
 }
 
-async function push(deps: SendDependencies, message: ChatMessage): Promise<boolean> {
+/** The seed's body may name a recipient; the conversation routes take the id from the path. */
+function withoutRecipient(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const { recipient: _ignored, ...rest } = body as Record<string, unknown>;
+  return rest;
+}
+
+/**
+ * Puts the direct conversation in both people's lists (if it is not there yet), so that a first
+ * message shows the recipient a new conversation. Returns who had it newly listed.
+ */
+async function listDirectConversation(
+  store: MessageStore,
+  sender: Sender,
+  recipient: { id: string; name?: string },
+  conversationId: string,
+  at: Date,
+): Promise<string[]> {
+  const sides = [
+    { person: sender.id, partner: { id: recipient.id, name: recipient.name ?? recipient.id } },
+    { person: recipient.id, partner: { id: sender.id, name: sender.name } },
+  ].filter((side, index) => index === 0 || side.person !== sender.id);
+  const listed = await Promise.all(
+    sides.map(async ({ person, partner }) => {
+      if (await store.memberships.getMembership(person, conversationId)) return undefined;
+      await store.memberships.putMembership(
+        person,
+        conversationId,
+        { kind: 'direct', name: partner.name, with: partner },
+        { at },
+      );
+      return person;
+    }),
+  );
+  return listed.filter((person): person is string => person !== undefined);
+}
+
+async function push(
+  deps: SendDependencies,
+  message: ChatMessage,
+  newlyListed: readonly string[],
+): Promise<boolean> {
   try {
-    await Promise.all(
-      audiencesFor(message).map((audience) =>
-        audience.kind === 'everyone'
-          ? deps.publisher.sendToAll(NEW_MESSAGE_EVENT, [message])
-          : deps.publisher.sendToUser(audience.userId, NEW_MESSAGE_EVENT, [message]),
-      ),
-    );
-    return true;
+    await pushToReaders(deps.hub, message.conversationId, NEW_MESSAGE_EVENT, [message]);
   } catch (error) {
     if (!(error instanceof SignalRError)) throw error;
     deps.onPushFailed?.(error, message);
     return false;
   }
+  // Best effort: the message is stored and delivered; a missed event only means the new
+  // conversation shows in that person's list at their next refresh (every reconnect).
+  await Promise.all(
+    newlyListed.map(async (person) => {
+      const membership = await deps.store.memberships.getMembership(person, message.conversationId);
+      if (!membership) return;
+      const summary = await summarize(deps.store, person, membership, deps.summaries);
+      await deps.hub.sendToUser(person, CONVERSATION_UPDATED_EVENT, [summary]);
+    }),
+  ).catch(() => undefined);
+  return true;
 }

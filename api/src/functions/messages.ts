@@ -3,7 +3,7 @@ import azureFunctions, {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
-import { messagesEndpoint, timelineEndpoint } from '../http/endpoints.js';
+import { messagesEndpoint, timelineEndpoint } from '../http/message-endpoints.js';
 import { respond } from '../http/respond.js';
 
 /** GET: the caller's timeline, one page; POST: send a message. */

@@ -3,7 +3,7 @@ import azureFunctions, {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
-import { negotiateEndpoint } from '../http/endpoints.js';
+import { negotiateEndpoint } from '../http/negotiate-endpoint.js';
 import { respond } from '../http/respond.js';
 
 export function negotiate(

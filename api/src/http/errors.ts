@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
+import type { Refusal } from '../conversations/refusal.js';
 
 /** The one error shape of this API: `{ error: { code, message, field?, rule? } }`. */
 export interface ErrorBody {
@@ -23,3 +24,11 @@ export function jsonResponse(status: number, body: unknown): HttpResponseInit {
 
 export const unauthenticated = (): HttpResponseInit =>
   errorResponse(401, 'unauthenticated', 'Sign in first: this endpoint needs a signed-in user.');
+
+/** A conversation action that was refused, as the JSON error it is. */
+export function refusalResponse(refusal: Refusal): HttpResponseInit {
+  return errorResponse(refusal.status, refusal.code, refusal.message, {
+    ...(refusal.field !== undefined ? { field: refusal.field } : {}),
+    ...(refusal.rule !== undefined ? { rule: refusal.rule } : {}),
+  });
+}

@@ -3,7 +3,10 @@
 // the rate limiter's memory survive between invocations.
 import { SlidingWindowRateLimiter } from '../chat/rate-limiter.js';
 import { loadConfig, type ChatConfig } from '../config.js';
+import type { SummaryOptions } from '../conversations/summaries.js';
 import { createHubClient, type HubClient } from '../signalr/rest-client.js';
+import type { ChatStorage } from '../storage/index.js';
+import { CATCH_UP_SETTLE_MS, chatStorage } from './storage-access.js';
 
 export interface ChatServices {
   config: ChatConfig;
@@ -30,4 +33,21 @@ export function getChatServices(
   const services = { config, hub: createHubClient(config.signalR, config.hubName), rateLimiter };
   current = { key, services };
   return services;
+}
+
+/** What the conversation modules need, for the current app settings. */
+export interface ConversationServices {
+  store: ChatStorage;
+  hub: HubClient;
+  summaries: SummaryOptions;
+}
+
+export function getConversationServices(
+  env: Record<string, string | undefined> = process.env,
+): ConversationServices {
+  return {
+    store: chatStorage(env),
+    hub: getChatServices(env).hub,
+    summaries: { settleMs: CATCH_UP_SETTLE_MS, now: () => new Date() },
+  };
 }

@@ -1,12 +1,17 @@
-// Relays a client's `typing` invocation to the others in the same conversation: the room
-// (everyone but the typist's own connections) or, for a private draft, only the recipient.
-// The typist's identity comes from the signed upstream request, never from the arguments.
+// Relays a client's `typing` invocation to the others who can read the same conversation: a
+// room's readers (every connection but the typist's own), or the partner of a direct one. The
+// typist's identity comes from the signed upstream request, never from the arguments, and the
+// typist must be allowed to post where they say they type.
+import {
+  directConversationId,
+  parseConversationId,
+  partnerOf,
+} from '../conversations/conversation-id.js';
+import { pushToReaders, type ConversationHub } from '../conversations/delivery.js';
 import { isPlausibleUserId, TYPING_EVENT, type TypingNotice } from '../shared/chat-message.js';
+import { GENERAL_ROOM_ID } from '../shared/conversation.js';
 
-export interface TypingHub {
-  sendToAll(target: string, args: unknown[], excluded?: readonly string[]): Promise<void>;
-  sendToUser(userId: string, target: string, args: unknown[]): Promise<void>;
-}
+export type TypingHub = Pick<ConversationHub, 'sendToAll' | 'sendToUser' | 'sendToGroup'>;
 
 export interface Typist {
   connectionId: string;
@@ -22,46 +27,66 @@ export interface TypingDependencies {
   typistConnections: () => Promise<readonly string[]>;
   /** False when this connection sent too many typing invocations lately. */
   allow: (connectionId: string) => boolean;
+  /** Whether the typist may post in the conversation (access.ts decides). */
+  mayPost: (conversationId: string) => Promise<boolean>;
 }
 
-/** The recipient named by the invocation's arguments: null for the room. */
-export function readTypingRecipient(args: readonly unknown[]): string | null | { invalid: string } {
+/**
+ * The conversation the invocation's argument names: `{conversationId}`, or the seed's
+ * `{recipient}` (the direct conversation with them), or nothing (#general).
+ */
+export function readTypingConversation(
+  args: readonly unknown[],
+  typistId: string,
+): string | { invalid: string } {
   if (args.length > 1) return { invalid: 'typing takes at most one argument.' };
   const [request] = args;
-  if (request === undefined || request === null) return null;
+  if (request === undefined || request === null) return GENERAL_ROOM_ID;
   if (typeof request !== 'object' || Array.isArray(request)) {
     return { invalid: 'The typing argument must be an object.' };
   }
-  const { recipient } = request as Record<string, unknown>;
-  if (recipient === undefined || recipient === null) return null;
+  const { conversationId, recipient } = request as Record<string, unknown>;
+  if (conversationId !== undefined && conversationId !== null) {
+    if (typeof conversationId !== 'string' || !parseConversationId(conversationId)) {
+      return { invalid: '`conversationId` must be a conversation id.' };
+    }
+    return conversationId;
+  }
+  if (recipient === undefined || recipient === null) return GENERAL_ROOM_ID;
   if (typeof recipient !== 'string' || !isPlausibleUserId(recipient)) {
     return { invalid: '`recipient` must be a user id.' };
   }
-  return recipient;
+  return directConversationId(typistId, recipient);
 }
 
 export async function relayTyping(
-  { hub, typistConnections, allow }: TypingDependencies,
+  { hub, typistConnections, allow, mayPost }: TypingDependencies,
   typist: Typist,
   args: readonly unknown[],
 ): Promise<TypingOutcome> {
-  const recipient = readTypingRecipient(args);
-  if (recipient !== null && typeof recipient === 'object') {
-    return { kind: 'invalid', reason: recipient.invalid };
-  }
+  const conversationId = readTypingConversation(args, typist.user.id);
+  if (typeof conversationId === 'object')
+    return { kind: 'invalid', reason: conversationId.invalid };
   // Clients throttle themselves; this only stops a misbehaving one from costing REST calls.
   if (!allow(typist.connectionId)) return { kind: 'dropped' };
-  const notice: TypingNotice = { user: { id: typist.user.id, name: typist.user.name } };
-  if (recipient === null) {
-    const excluded = new Set(await typistConnections());
-    excluded.add(typist.connectionId);
-    await hub.sendToAll(TYPING_EVENT, [notice], [...excluded]);
+  if (!(await mayPost(conversationId))) return { kind: 'dropped' };
+
+  const notice: TypingNotice = {
+    user: { id: typist.user.id, name: typist.user.name },
+    conversationId,
+  };
+  const ref = parseConversationId(conversationId);
+  if (ref?.kind === 'direct') {
+    const partner = partnerOf(ref.people, typist.user.id);
+    // Writing to oneself: nobody else is in that conversation, and it never goes back.
+    if (partner !== typist.user.id) {
+      notice.recipient = partner;
+      await hub.sendToUser(partner, TYPING_EVENT, [notice]);
+    }
     return { kind: 'relayed' };
   }
-  // Writing to oneself: nobody else is in that conversation, and it never goes back.
-  if (recipient !== typist.user.id) {
-    notice.recipient = recipient;
-    await hub.sendToUser(recipient, TYPING_EVENT, [notice]);
-  }
+  const excluded = new Set(await typistConnections());
+  excluded.add(typist.connectionId);
+  await pushToReaders(hub, conversationId, TYPING_EVENT, [notice], [...excluded]);
   return { kind: 'relayed' };
 }

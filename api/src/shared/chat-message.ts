@@ -96,18 +96,37 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkText(value: unknown): ValidationProblem | string {
-  if (value === undefined) return { field: 'text', rule: 'required' };
-  if (typeof value !== 'string') return { field: 'text', rule: 'type' };
+// Tab and newline too: names and topics are one line.
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_IN_LINE = /[\u0000-\u001F\u007F-\u009F]/;
+
+/**
+ * Checks text a person typed (a message, a room name): the trimmed text, or the rule it breaks.
+ * Lengths are counted in code points, as people count characters.
+ */
+export function checkUserText(
+  value: unknown,
+  maxLength: number,
+  options: { singleLine?: boolean } = {},
+): { ok: true; text: string } | { ok: false; rule: SendMessageRule } {
+  if (value === undefined) return { ok: false, rule: 'required' };
+  if (typeof value !== 'string') return { ok: false, rule: 'type' };
   const text = value.trim();
-  if (text.length === 0) return { field: 'text', rule: 'min-length' };
+  if (text.length === 0) return { ok: false, rule: 'min-length' };
   // Cheap bound first so a huge string is never iterated code point by code point.
-  if (text.length > MAX_MESSAGE_LENGTH * 2 || codePointLength(text) > MAX_MESSAGE_LENGTH) {
-    return { field: 'text', rule: 'max-length' };
+  if (text.length > maxLength * 2 || codePointLength(text) > maxLength) {
+    return { ok: false, rule: 'max-length' };
   }
-  if (FORBIDDEN_CONTROL.test(text)) return { field: 'text', rule: 'control-characters' };
-  if (LONE_SURROGATE.test(text)) return { field: 'text', rule: 'well-formed' };
-  return text;
+  if ((options.singleLine ? FORBIDDEN_IN_LINE : FORBIDDEN_CONTROL).test(text)) {
+    return { ok: false, rule: 'control-characters' };
+  }
+  if (LONE_SURROGATE.test(text)) return { ok: false, rule: 'well-formed' };
+  return { ok: true, text };
+}
+
+function checkText(value: unknown): ValidationProblem | string {
+  const checked = checkUserText(value, MAX_MESSAGE_LENGTH);
+  return checked.ok ? checked.text : { field: 'text', rule: checked.rule };
 }
 
 /**

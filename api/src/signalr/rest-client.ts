@@ -25,6 +25,16 @@ export interface HubClient {
   /** Every connection of the hub but the `excluded` connection ids. */
   sendToAll(target: string, args: unknown[], excluded?: readonly string[]): Promise<void>;
   sendToUser(userId: string, target: string, args: unknown[]): Promise<void>;
+  /** Every connection in the group (of its users and of itself) but the `excluded` ones. */
+  sendToGroup(
+    group: string,
+    target: string,
+    args: unknown[],
+    excluded?: readonly string[],
+  ): Promise<void>;
+  /** The user's connections, now and later, are in the group (until removed). */
+  addUserToGroup(group: string, userId: string): Promise<void>;
+  removeUserFromGroup(group: string, userId: string): Promise<void>;
   /** True when the service has the connection (200), false when it says 404. */
   connectionExists(connectionId: string): Promise<boolean>;
 }
@@ -42,7 +52,7 @@ export function createHubClient(
   const base = `${connection.serverEndpoint}/api/hubs/${encodeURIComponent(hub.toLowerCase())}`;
 
   async function call(
-    method: 'POST' | 'HEAD',
+    method: 'POST' | 'HEAD' | 'PUT' | 'DELETE',
     path: string,
     options: { body?: unknown; query?: URLSearchParams; accept?: readonly number[] } = {},
   ): Promise<number> {
@@ -79,11 +89,33 @@ export function createHubClient(
     return response.status;
   }
 
+  // The service takes `excluded` as a repeated query parameter, one connection id each.
+  const excludedQuery = (excluded: readonly string[]): URLSearchParams =>
+    new URLSearchParams(excluded.map((id): [string, string] => ['excluded', id]));
+
   return {
     sendToAll: async (target, args, excluded = []) => {
-      // The service takes `excluded` as a repeated query parameter, one connection id each.
-      const query = new URLSearchParams(excluded.map((id): [string, string] => ['excluded', id]));
-      await call('POST', '/:send', { body: { target, arguments: args }, query });
+      await call('POST', '/:send', {
+        body: { target, arguments: args },
+        query: excludedQuery(excluded),
+      });
+    },
+    sendToGroup: async (group, target, args, excluded = []) => {
+      await call('POST', `/groups/${encodeURIComponent(group)}/:send`, {
+        body: { target, arguments: args },
+        query: excludedQuery(excluded),
+      });
+    },
+    addUserToGroup: async (group, userId) => {
+      await call('PUT', `/users/${encodeURIComponent(userId)}/groups/${encodeURIComponent(group)}`);
+    },
+    removeUserFromGroup: async (group, userId) => {
+      // 404: the service had no such membership, which is what was asked for.
+      await call(
+        'DELETE',
+        `/users/${encodeURIComponent(userId)}/groups/${encodeURIComponent(group)}`,
+        { accept: [404] },
+      );
     },
     sendToUser: async (userId, target, args) => {
       await call('POST', `/users/${encodeURIComponent(userId)}/:send`, {

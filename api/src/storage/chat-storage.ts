@@ -1,18 +1,37 @@
-// The chat's storage: messages (idempotent by id), each caller's timeline in pages, and the
-// directory of people. The design and its reasoning are in README.md next to this file.
+// The chat's storage: messages (idempotent by id), each conversation's timeline in pages, rooms,
+// memberships with read positions, and the directory of people. The design and its reasoning
+// are in README.md next to this file.
 import type { ChatMessage } from '../shared/chat-message.js';
 import type { Person } from './entities.js';
+import type { Position } from './keys.js';
+import { createLegacyMigration, type MigrationResult } from './legacy-migration.js';
+import { createMembershipStore, type MembershipStore } from './memberships.js';
 import { createMessageImporter, type ImportResult } from './message-import.js';
 import { createMessageWriter, type SaveResult, type SweepResult } from './message-writer.js';
 import { createPeopleDirectory, type PersonInput } from './people-directory.js';
+import { createRoomStore, type RoomStore } from './rooms.js';
 import type { StorageSettings } from './settings.js';
 import { openTables } from './table.js';
-import { createTimelineReader, type TimelinePage, type TimelineQuery } from './timeline-reader.js';
+import {
+  createTimelineReader,
+  type LastMessage,
+  type TimelinePage,
+  type TimelineQuery,
+} from './timeline-reader.js';
 
 export interface ChatStorage {
   /** Stores a message before it is pushed; a retry with the same id returns the original. */
   saveMessage(message: ChatMessage): Promise<SaveResult>;
-  listTimeline(userId: string, query?: TimelineQuery): Promise<TimelinePage>;
+  /** A stored message by id, whatever its conversation (one point read). */
+  getMessage(id: string): Promise<ChatMessage | undefined>;
+  listTimeline(conversationId: string, query?: TimelineQuery): Promise<TimelinePage>;
+  readLastMessage(conversationId: string): Promise<LastMessage | undefined>;
+  /** Others' messages after `after`, counted up to MAX_UNREAD + 1. */
+  countUnread(
+    conversationId: string,
+    after: Position | undefined,
+    readerId: string,
+  ): Promise<number>;
   /**
    * Finishes saves that stopped half way (a crash between writes) more than `olderThanMs` ago
    * (default `unfinishedAfterMs`). Bounded work per call; safe to run anywhere, any time.
@@ -24,6 +43,12 @@ export interface ChatStorage {
   getPerson(id: string): Promise<Person | undefined>;
   /** Only the ids found are in the map; at most MAX_PEOPLE_PER_CALL distinct ids. */
   getPeople(ids: readonly string[]): Promise<Map<string, Person>>;
+  findPeople(prefix: string): Promise<{ id: string; name: string }[]>;
+  countPeople(): Promise<number>;
+  rooms: RoomStore;
+  memberships: MembershipStore;
+  /** Moves the seed's private messages into direct conversations, once (see README.md). */
+  migrateLegacyMessages(): Promise<MigrationResult>;
 }
 
 export interface ChatStorageOptions {
@@ -51,9 +76,19 @@ export function createChatStorage(
   const writer = createMessageWriter(tables, now);
   const reader = createTimelineReader(tables, { settleMs: options.settleMs ?? 30_000, now });
   const people = createPeopleDirectory(tables);
-  const importer = createMessageImporter(tables, writer.saveMessage, now);
+  const importer = createMessageImporter(tables, writer, now);
+  const memberships = createMembershipStore(tables);
+  const migration = createLegacyMigration(tables, memberships, writer.raiseLastMessage, now);
   return {
     saveMessage: writer.saveMessage,
+    getMessage: writer.getMessage,
+    readLastMessage: reader.readLastMessage,
+    countUnread: reader.countUnread,
+    findPeople: people.findPeople,
+    countPeople: people.countPeople,
+    rooms: createRoomStore(tables),
+    memberships,
+    migrateLegacyMessages: migration.migrateLegacyMessages,
     completeUnfinishedSaves: (olderThanMs = unfinishedAfterMs) =>
       writer.completeUnfinishedSaves(olderThanMs),
     importMessages: importer.importMessages,

@@ -1,5 +1,6 @@
 // How a ChatMessage and a person look as table rows, and the checks that keep rows within
 // Table storage's limits (64 KiB per string property, 1 MiB per entity).
+import { legacyConversationId, parseConversationId } from '../conversations/conversation-id.js';
 import { isPlausibleUserId, MAX_MESSAGE_LENGTH, type ChatMessage } from '../shared/chat-message.js';
 import { StorageValidationError } from './errors.js';
 import { MAX_MS, UUID_PATTERN, type Position } from './keys.js';
@@ -13,6 +14,7 @@ export interface MessageProperties {
   text: string;
   senderId: string;
   senderName: string;
+  conversationId: string;
   recipientId?: string;
   recipientName?: string;
   isPrivate: boolean;
@@ -46,6 +48,9 @@ export function checkMessage(message: ChatMessage): Position {
     reject('sender.id must be a user id.');
   }
   checkName(message.sender.name, 'sender.name');
+  if (typeof message.conversationId !== 'string' || !parseConversationId(message.conversationId)) {
+    reject('conversationId must be a conversation id.');
+  }
   if (message.isPrivate !== (message.recipient !== undefined)) {
     reject('a message is private exactly when it has a recipient.');
   }
@@ -66,6 +71,7 @@ export function toProperties(message: ChatMessage): MessageProperties {
     text: message.text,
     senderId: message.sender.id,
     senderName: message.sender.name,
+    conversationId: message.conversationId,
     isPrivate: message.isPrivate,
     sentAt: message.sentAt,
   };
@@ -83,16 +89,27 @@ function read(entity: Record<string, unknown>, name: string): string {
   return value;
 }
 
+/**
+ * A stored message. Rows written before conversations existed have no `conversationId`: they
+ * belong to #general, or (private ones) to the direct conversation of their two people.
+ */
 export function fromEntity(entity: Record<string, unknown>): ChatMessage {
+  const senderId = read(entity, 'senderId');
+  const recipientId = typeof entity.recipientId === 'string' ? entity.recipientId : undefined;
+  const isPrivate = entity.isPrivate === true;
   const message: ChatMessage = {
     id: read(entity, 'messageId'),
     text: read(entity, 'text'),
-    sender: { id: read(entity, 'senderId'), name: read(entity, 'senderName') },
-    isPrivate: entity.isPrivate === true,
+    sender: { id: senderId, name: read(entity, 'senderName') },
+    conversationId:
+      typeof entity.conversationId === 'string'
+        ? entity.conversationId
+        : legacyConversationId(senderId, isPrivate ? recipientId : undefined),
+    isPrivate,
     sentAt: read(entity, 'sentAt'),
   };
-  if (typeof entity.recipientId === 'string') {
-    message.recipient = { id: entity.recipientId };
+  if (recipientId !== undefined) {
+    message.recipient = { id: recipientId };
     if (typeof entity.recipientName === 'string') message.recipient.name = entity.recipientName;
   }
   return message;

@@ -4,7 +4,16 @@
 import { RestError } from '@azure/data-tables';
 
 /** What the caller sent that storage cannot accept, named so a client can fix it. */
-export type StorageField = 'userId' | 'limit' | 'before' | 'after' | 'message' | 'person' | 'ids';
+export type StorageField =
+  | 'userId'
+  | 'conversationId'
+  | 'limit'
+  | 'before'
+  | 'after'
+  | 'message'
+  | 'person'
+  | 'room'
+  | 'ids';
 
 export class StorageValidationError extends Error {
   override name = 'StorageValidationError';
@@ -22,6 +31,14 @@ export class MessageIdConflictError extends Error {
   override name = 'MessageIdConflictError';
   constructor(readonly messageId: string) {
     super(`Message id ${messageId} is already used by another sender.`);
+  }
+}
+
+/** Another room has this name already (names are unique ignoring case). */
+export class RoomNameTakenError extends Error {
+  override name = 'RoomNameTakenError';
+  constructor(readonly roomName: string) {
+    super(`A room named ${roomName} exists already.`);
   }
 }
 

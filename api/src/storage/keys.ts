@@ -14,7 +14,8 @@ export interface Position {
 export const MAX_MS = 9_999_999_999_999; // 13 digits: the year 2286
 const MS_DIGITS = 13;
 
-export const ROOM_PARTITION = 'room';
+/** #general's timeline partition: the seed's one room partition, so its history stays put. */
+export const GENERAL_PARTITION = 'room';
 export const NEWEST_FIRST_PREFIX = 'd_';
 export const OLDEST_FIRST_PREFIX = 'a_';
 // '`' is the character after '_', so these end each prefix's range of row keys.
@@ -81,12 +82,30 @@ export function markerRange(ms: number): { after: string; before: string } {
 
 // User ids are opaque provider strings; base64url keeps any of them clear of the characters
 // keys forbid (/ \ # ?) and of URL escaping trouble in point queries.
-const encodeId = (userId: string): string => Buffer.from(userId, 'utf8').toString('base64url');
+export const encodeId = (userId: string): string =>
+  Buffer.from(userId, 'utf8').toString('base64url');
+export const decodeId = (encoded: string): string =>
+  Buffer.from(encoded, 'base64url').toString('utf8');
 
-/** The partition of one person's private messages (sent and received). */
-export function userPartition(userId: string): string {
+/**
+ * A conversation's timeline partition. Conversation ids are `general`, UUIDs and `dm.<b64>.<b64>`
+ * (see conversations/conversation-id.ts): all clear of the characters keys forbid.
+ */
+export function timelinePartition(conversationId: string): string {
+  return conversationId === 'general' ? GENERAL_PARTITION : `c_${conversationId}`;
+}
+
+/**
+ * Each timeline partition's summary row: its newest message, written in the same transaction as
+ * the message's rows. 'l' sorts between the `a_` and `d_` ranges, so no range query meets it.
+ */
+export const LAST_MESSAGE_ROW = 'last';
+
+/** The seed's partition of one person's private messages: read only by the migration now. */
+export function legacyUserPartition(userId: string): string {
   return `user_${encodeId(userId)}`;
 }
+export const LEGACY_USER_PARTITION_PREFIX = 'user_';
 
 /** The people directory's partition for one person (one row each: point reads only). */
 export function personPartition(userId: string): string {

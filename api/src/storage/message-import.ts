@@ -3,8 +3,9 @@
 // 100 entities per partition, so 10,000 messages take seconds instead of minutes.
 import type { TableEntity, TransactionAction } from '@azure/data-tables';
 import type { ChatMessage } from '../shared/chat-message.js';
-import { checkMessage } from './entities.js';
+import { checkMessage, positionOf } from './entities.js';
 import { statusOf, StorageValidationError } from './errors.js';
+import { comparePositions } from './keys.js';
 import { claimRows, timelineRows, type SaveResult } from './message-writer.js';
 import type { ChatTables, StorageTable } from './table.js';
 
@@ -52,10 +53,14 @@ function submit(table: StorageTable, operation: string, actions: TransactionActi
 
 export function createMessageImporter(
   tables: ChatTables,
-  saveMessage: (message: ChatMessage) => Promise<SaveResult>,
+  writer: {
+    saveMessage: (message: ChatMessage) => Promise<SaveResult>;
+    raiseLastMessage: (message: ChatMessage) => Promise<void>;
+  },
   now: () => number,
 ) {
   const { timeline, messageIds } = tables;
+  const { saveMessage, raiseLastMessage } = writer;
 
   /**
    * Stores every message (ids unique within the call). A transaction that meets an id already
@@ -99,7 +104,7 @@ export function createMessageImporter(
     });
 
     // 2. Timeline rows, both rows of a message always in the same transaction.
-    const rows = claimed.flatMap((m) => timelineRows(m).flatMap((partition) => partition.rows));
+    const rows = claimed.flatMap((m) => timelineRows(m));
     await inParallel(chunksByPartition(rows, MAX_ENTITIES_PER_TRANSACTION), (chunk) =>
       submit(
         timeline,
@@ -107,6 +112,15 @@ export function createMessageImporter(
         chunk.map((row): TransactionAction => ['upsert', row, 'Replace']),
       ).then(() => undefined),
     );
+    // Then each conversation's "last message" row: the newest message loaded into it.
+    const newest = new Map<string, ChatMessage>();
+    for (const message of claimed) {
+      const held = newest.get(message.conversationId);
+      if (!held || comparePositions(positionOf(held), positionOf(message)) < 0) {
+        newest.set(message.conversationId, message);
+      }
+    }
+    await inParallel([...newest.values()], raiseLastMessage);
     result.imported += claimed.length;
 
     // 3. Markers, best effort like saveMessage's: a leftover only costs a redundant sweep.

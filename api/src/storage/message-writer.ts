@@ -6,13 +6,15 @@ import { checkMessage, fromEntity, positionOf, toProperties } from './entities.j
 import { MessageIdConflictError, statusOf } from './errors.js';
 import {
   CLAIM_PARTITIONS,
+  comparePositions,
   claimPartition,
+  LAST_MESSAGE_ROW,
   markerKey,
   markerRange,
   newestFirstKey,
   oldestFirstKey,
-  ROOM_PARTITION,
-  userPartition,
+  timelinePartition,
+  UUID_PATTERN,
 } from './keys.js';
 import type { ChatTables } from './table.js';
 
@@ -36,23 +38,21 @@ export interface StartedSave extends SaveResult {
 
 type Row = TableEntity<Record<string, unknown>>;
 
-function partitionsOf(message: ChatMessage): string[] {
-  if (!message.isPrivate || !message.recipient) return [ROOM_PARTITION];
-  // A note to oneself is one partition, written once.
-  return [...new Set([message.recipient.id, message.sender.id])].map(userPartition);
-}
-
-/** A message's timeline rows: two per partition, one for each reading direction. */
-export function timelineRows(message: ChatMessage): { partitionKey: string; rows: Row[] }[] {
+/** A message's two rows in its conversation's partition, one for each reading direction. */
+export function timelineRows(message: ChatMessage): Row[] {
+  const partitionKey = timelinePartition(message.conversationId);
   const position = positionOf(message);
   const properties = toProperties(message);
-  return partitionsOf(message).map((partitionKey) => ({
-    partitionKey,
-    rows: [
-      { partitionKey, rowKey: newestFirstKey(position), ...properties },
-      { partitionKey, rowKey: oldestFirstKey(position), ...properties },
-    ],
-  }));
+  return [
+    { partitionKey, rowKey: newestFirstKey(position), ...properties },
+    { partitionKey, rowKey: oldestFirstKey(position), ...properties },
+  ];
+}
+
+/** The partition's "last message" row (what conversation lists and unread counts read). */
+export function lastMessageRow(message: ChatMessage): Row {
+  const partitionKey = timelinePartition(message.conversationId);
+  return { partitionKey, rowKey: LAST_MESSAGE_ROW, ...toProperties(message) };
 }
 
 /** The claim on a message's id and its save marker: same partition, one transaction. */
@@ -75,16 +75,17 @@ const SWEEP_BATCH = 100;
 export function createMessageWriter(tables: ChatTables, now: () => number) {
   const { timeline, messageIds } = tables;
 
-  /** Every timeline row of a message, one transaction per partition (both rows or neither). */
-  async function writeTimeline(message: ChatMessage): Promise<void> {
-    await Promise.all(
-      timelineRows(message).map(({ rows }) =>
-        timeline.run('write timeline', (abortSignal) =>
-          timeline.client.submitTransaction(
-            rows.map((row): TransactionAction => ['upsert', row, 'Replace']),
-            { abortSignal },
-          ),
+  /**
+   * Every timeline row of a message in one transaction (all or none). A repeated write (a retry,
+   * a sweep) leaves the "last message" row alone: newer messages may have replaced it since.
+   */
+  async function writeTimeline(message: ChatMessage, asLast: boolean): Promise<void> {
+    await timeline.run('write timeline', (abortSignal) =>
+      timeline.client.submitTransaction(
+        [...timelineRows(message), ...(asLast ? [lastMessageRow(message)] : [])].map(
+          (row): TransactionAction => ['upsert', row, 'Replace'],
         ),
+        { abortSignal },
       ),
     );
   }
@@ -96,6 +97,16 @@ export function createMessageWriter(tables: ChatTables, now: () => number) {
       }),
     );
     return fromEntity(entity);
+  }
+
+  async function getMessage(id: string): Promise<ChatMessage | undefined> {
+    if (typeof id !== 'string' || !UUID_PATTERN.test(id)) return undefined;
+    try {
+      return await readClaim(id);
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
   }
 
   async function removeMarker(marker: { partitionKey: string; rowKey: string }): Promise<void> {
@@ -137,9 +148,42 @@ export function createMessageWriter(tables: ChatTables, now: () => number) {
 
   /** Second half: the timeline rows (also on a duplicate, which completes a stopped first try). */
   async function finishSave(started: StartedSave): Promise<SaveResult> {
-    await writeTimeline(started.message);
+    await writeTimeline(started.message, !started.duplicate);
     if (started.marker) await removeMarker(started.marker);
     return { message: started.message, duplicate: started.duplicate };
+  }
+
+  /**
+   * Makes `message` its partition's "last message" unless a newer one is there already (bulk
+   * loads, whose messages may be older than what the conversation holds). Optimistic
+   * concurrency: a concurrent change makes it look again.
+   */
+  async function raiseLastMessage(message: ChatMessage): Promise<void> {
+    const row = lastMessageRow(message);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const held = await timeline
+        .run('read last message', (abortSignal) =>
+          timeline.client.getEntity<Record<string, unknown>>(row.partitionKey, row.rowKey, {
+            abortSignal,
+          }),
+        )
+        .catch((error: unknown) => {
+          if (statusOf(error) === 404) return undefined;
+          throw error;
+        });
+      if (held && comparePositions(positionOf(fromEntity(held)), positionOf(message)) >= 0) return;
+      try {
+        await timeline.run('write last message', (abortSignal) =>
+          held
+            ? timeline.client.updateEntity(row, 'Replace', { etag: held.etag, abortSignal })
+            : timeline.client.createEntity(row, { abortSignal }),
+        );
+        return;
+      } catch (error) {
+        const status = statusOf(error);
+        if (status !== 409 && status !== 412) throw error;
+      }
+    }
   }
 
   async function saveMessage(message: ChatMessage): Promise<SaveResult> {
@@ -178,7 +222,7 @@ export function createMessageWriter(tables: ChatTables, now: () => number) {
             throw error;
           });
           if (claimed) {
-            await writeTimeline(claimed);
+            await writeTimeline(claimed, false);
             result.completed += 1;
           }
           await removeMarker({ partitionKey, rowKey: marker.rowKey });
@@ -188,5 +232,5 @@ export function createMessageWriter(tables: ChatTables, now: () => number) {
     return result;
   }
 
-  return { saveMessage, startSave, completeUnfinishedSaves };
+  return { saveMessage, getMessage, startSave, completeUnfinishedSaves, raiseLastMessage };
 }

@@ -1,14 +1,38 @@
-// The directory of people who have signed in: one row per person, point reads only.
+// The directory of people who have signed in: one row per person (point reads), a name index
+// for finding people by the start of their name (one range query), and a count of everyone.
+import { odata } from '@azure/data-tables';
 import { isPlausibleUserId } from '../shared/chat-message.js';
 import { checkPerson, personFromEntity, type Person } from './entities.js';
 import { statusOf, StorageValidationError } from './errors.js';
-import { personPartition } from './keys.js';
+import { encodeId, personPartition } from './keys.js';
 import type { ChatTables } from './table.js';
 
 /** getPeople reads one row per id; this keeps one call's work bounded. */
 export const MAX_PEOPLE_PER_CALL = 100;
 
 const PERSON_ROW_KEY = 'person';
+/** Neither partition can be a person's: '~' is not in the base64url alphabet. */
+const NAME_INDEX_PARTITION = '~names';
+const STATS_PARTITION = '~stats';
+const COUNT_ROW_KEY = 'people';
+/** Finding people by name answers at most this many. */
+export const MAX_FOUND_PEOPLE = 20;
+
+/**
+ * Lower-cased names, percent-encoded one character at a time (so a prefix of a name encodes to a
+ * prefix of its key), with the characters keys forbid and `~` escaped too: every key character
+ * is then below `~`, which ends each prefix's range.
+ */
+function nameIndexPrefix(name: string): string {
+  return encodeURIComponent(name.normalize('NFKC').toLowerCase()).replace(
+    /[!'()*~]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+// A space is below every encoded character, so it separates the name from the id.
+const nameIndexKey = (name: string, userId: string): string =>
+  `${nameIndexPrefix(name)} ${encodeId(userId)}`;
 
 export type PersonInput = Omit<Person, 'lastSeen'> & { lastSeen: Date | string };
 
@@ -17,6 +41,7 @@ export function createPeopleDirectory(tables: ChatTables) {
 
   async function upsertPerson(input: PersonInput) {
     const person = checkPerson(input);
+    const before = await getPerson(person.id);
     await people.run('write person', (abortSignal) =>
       people.client.upsertEntity(
         {
@@ -31,7 +56,94 @@ export function createPeopleDirectory(tables: ChatTables) {
         { abortSignal },
       ),
     );
+    // Always (re)written, so people from before the index existed appear in it too.
+    await people.run('index person', (abortSignal) =>
+      people.client.upsertEntity(
+        {
+          partitionKey: NAME_INDEX_PARTITION,
+          rowKey: nameIndexKey(person.name, person.id),
+          userId: person.id,
+          name: person.name,
+        },
+        'Replace',
+        { abortSignal },
+      ),
+    );
+    if (!before) await countNewPerson();
+    else if (before.name !== person.name) {
+      await people
+        .run('unindex person', (abortSignal) =>
+          people.client.deleteEntity(NAME_INDEX_PARTITION, nameIndexKey(before.name, person.id), {
+            abortSignal,
+          }),
+        )
+        .catch(() => undefined); // a stale entry only shows an old name in searches
+    }
     return person;
+  }
+
+  async function countNewPerson(): Promise<void> {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const held = await people
+        .run('read people count', (abortSignal) =>
+          people.client.getEntity<Record<string, unknown>>(STATS_PARTITION, COUNT_ROW_KEY, {
+            abortSignal,
+          }),
+        )
+        .catch((error: unknown) => {
+          if (statusOf(error) === 404) return undefined;
+          throw error;
+        });
+      const count = typeof held?.count === 'number' ? held.count : 0;
+      const row = { partitionKey: STATS_PARTITION, rowKey: COUNT_ROW_KEY, count: count + 1 };
+      try {
+        await people.run('count people', (abortSignal) =>
+          held
+            ? people.client.updateEntity(row, 'Replace', { etag: held.etag, abortSignal })
+            : people.client.createEntity(row, { abortSignal }),
+        );
+        return;
+      } catch (error) {
+        const status = statusOf(error);
+        if (status !== 409 && status !== 412) throw error;
+      }
+    }
+  }
+
+  /** How many people have ever signed in (#general's member count). */
+  async function countPeople(): Promise<number> {
+    try {
+      const entity = await people.run('read people count', (abortSignal) =>
+        people.client.getEntity<Record<string, unknown>>(STATS_PARTITION, COUNT_ROW_KEY, {
+          abortSignal,
+        }),
+      );
+      return typeof entity.count === 'number' ? entity.count : 0;
+    } catch (error) {
+      if (statusOf(error) === 404) return 0;
+      throw error;
+    }
+  }
+
+  /** People whose name starts with `prefix` (ignoring case), by name; at most MAX_FOUND_PEOPLE. */
+  async function findPeople(prefix: string): Promise<{ id: string; name: string }[]> {
+    const start = nameIndexPrefix(prefix);
+    return people.run('find people', async (abortSignal) => {
+      const found: { id: string; name: string }[] = [];
+      const filter = odata`PartitionKey eq ${NAME_INDEX_PARTITION} and RowKey ge ${start} and RowKey lt ${`${start}~`}`;
+      const pages = people.client
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal })
+        .byPage({ maxPageSize: MAX_FOUND_PEOPLE });
+      for await (const page of pages) {
+        for (const row of page) {
+          if (typeof row.userId === 'string' && typeof row.name === 'string') {
+            found.push({ id: row.userId, name: row.name });
+          }
+          if (found.length >= MAX_FOUND_PEOPLE) return found;
+        }
+      }
+      return found;
+    });
   }
 
   async function getPerson(id: string): Promise<Person | undefined> {
@@ -62,5 +174,5 @@ export function createPeopleDirectory(tables: ChatTables) {
     return result;
   }
 
-  return { upsertPerson, getPerson, getPeople };
+  return { upsertPerson, getPerson, getPeople, findPeople, countPeople };
 }

@@ -1,4 +1,4 @@
-// The three tables, each created on first use (once per process, shared by concurrent callers,
+// The tables, each created on first use (once per process, shared by concurrent callers,
 // retried after a failure) and every call bounded by a deadline, so a stalled storage account
 // turns into StorageUnavailableError instead of a request that hangs until the host kills it.
 import { TableClient } from '@azure/data-tables';
@@ -9,6 +9,8 @@ export const TABLE_NAMES = {
   timeline: 'ChatTimeline',
   messageIds: 'ChatMessageIds',
   people: 'ChatPeople',
+  rooms: 'ChatRooms',
+  members: 'ChatMembers',
 } as const;
 
 export class StorageTable {
@@ -65,6 +67,8 @@ export interface ChatTables {
   timeline: StorageTable;
   messageIds: StorageTable;
   people: StorageTable;
+  rooms: StorageTable;
+  members: StorageTable;
 }
 
 export function openTables(settings: StorageSettings, timeoutMs: number): ChatTables {
@@ -83,5 +87,7 @@ export function openTables(settings: StorageSettings, timeoutMs: number): ChatTa
     timeline: open(TABLE_NAMES.timeline),
     messageIds: open(TABLE_NAMES.messageIds),
     people: open(TABLE_NAMES.people),
+    rooms: open(TABLE_NAMES.rooms),
+    members: open(TABLE_NAMES.members),
   };
 }

@@ -1,19 +1,23 @@
-// Reading a caller's timeline in pages: exactly two partitions per request (the room and the
-// caller's own), at most limit + 1 rows from each, whatever the cursor says.
+// Reading a conversation's timeline in pages: exactly one partition per request, at most
+// limit + 1 rows, whatever the cursor says; and the small reads behind conversation lists (the
+// last message, an unread count that stops at MAX_UNREAD + 1).
 import { odata, type TableEntityResult } from '@azure/data-tables';
-import { isPlausibleUserId, type ChatMessage } from '../shared/chat-message.js';
+import { parseConversationId } from '../conversations/conversation-id.js';
+import type { ChatMessage } from '../shared/chat-message.js';
+import { MAX_UNREAD } from '../shared/conversation.js';
 import { decodeCursor, encodeCursor, parseLimit } from './cursor.js';
 import { fromEntity, positionOf } from './entities.js';
-import { StorageValidationError } from './errors.js';
+import { statusOf, StorageValidationError } from './errors.js';
 import {
   comparePositions,
+  LAST_MESSAGE_ROW,
   NEWEST_FIRST_END,
   NEWEST_FIRST_PREFIX,
   newestFirstKey,
   OLDEST_FIRST_END,
+  OLDEST_FIRST_PREFIX,
   oldestFirstKey,
-  ROOM_PARTITION,
-  userPartition,
+  timelinePartition,
   type Position,
 } from './keys.js';
 import type { ChatTables } from './table.js';
@@ -28,7 +32,7 @@ export interface TimelineQuery {
 }
 
 /**
- * One page of a caller's timeline.
+ * One page of a conversation's timeline.
  * - Without a cursor it is the newest page; `before` pages back, `after` pages forward.
  * - `olderCursor`: pass as `before` for the previous page; present when older messages exist
  *   (on pages reached with `after`: whenever the page is not empty).
@@ -47,7 +51,11 @@ export interface TimelinePage {
   hasNewer: boolean;
 }
 
-const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** A conversation's newest message, and when its row was written (the service's clock). */
+export interface LastMessage {
+  message: ChatMessage;
+  writtenAtMs: number;
+}
 
 export function createTimelineReader(
   tables: ChatTables,
@@ -61,13 +69,17 @@ export function createTimelineReader(
     rowKeyAfter: string,
     rowKeyEnd: string,
     count: number,
+    select?: string[],
   ) {
     return timeline.run('read timeline', async (abortSignal) => {
       const rows: TableEntityResult<Record<string, unknown>>[] = [];
       const filter = odata`PartitionKey eq ${partitionKey} and RowKey gt ${rowKeyAfter} and RowKey lt ${rowKeyEnd}`;
       // The service may return short pages with a continuation; keep reading until `count`.
       const pages = timeline.client
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal })
+        .listEntities<Record<string, unknown>>({
+          queryOptions: select ? { filter, select } : { filter },
+          abortSignal,
+        })
         .byPage({ maxPageSize: count });
       for await (const page of pages) {
         for (const row of page) {
@@ -79,10 +91,18 @@ export function createTimelineReader(
     });
   }
 
-  async function listTimeline(userId: string, query: TimelineQuery = {}): Promise<TimelinePage> {
-    if (typeof userId !== 'string' || !isPlausibleUserId(userId)) {
-      throw new StorageValidationError('userId', 'must be a user id.');
+  function partitionOf(conversationId: string): string {
+    if (typeof conversationId !== 'string' || !parseConversationId(conversationId)) {
+      throw new StorageValidationError('conversationId', 'must be a conversation id.');
     }
+    return timelinePartition(conversationId);
+  }
+
+  async function listTimeline(
+    conversationId: string,
+    query: TimelineQuery = {},
+  ): Promise<TimelinePage> {
+    const partition = partitionOf(conversationId);
     const limit = parseLimit(query.limit);
     if (query.before !== undefined && query.after !== undefined) {
       throw new StorageValidationError('before', 'use either before or after, not both.');
@@ -91,22 +111,13 @@ export function createTimelineReader(
     const after = query.after === undefined ? undefined : decodeCursor('after', query.after);
     const newestFirst = after === undefined;
 
-    // Exactly two partitions, whatever the cursor says: the room and the caller's own.
+    // Exactly one partition, whatever the cursor says: the conversation's own.
     const [start, end] = newestFirst
       ? [before ? newestFirstKey(before) : NEWEST_FIRST_PREFIX, NEWEST_FIRST_END]
       : [oldestFirstKey(after), OLDEST_FIRST_END];
-    const partitions = [ROOM_PARTITION, userPartition(userId)];
-    const perPartition = await Promise.all(
-      partitions.map((partition) => readRows(partition, start, end, limit + 1)),
-    );
-    // Row keys have the same form in every partition, so one sort merges them; a message is in
-    // only one of the two partitions, so the merge has no duplicates.
-    const merged = perPartition
-      .flat()
-      .sort((a, b) => compareKeys(a.rowKey ?? '', b.rowKey ?? ''))
-      .map(fromEntity);
-    const hasMore = merged.length > limit;
-    const taken = merged.slice(0, limit);
+    const rows = (await readRows(partition, start, end, limit + 1)).map(fromEntity);
+    const hasMore = rows.length > limit;
+    const taken = rows.slice(0, limit);
     const messages = newestFirst ? taken.reverse() : taken;
     const oldest = messages[0];
     const newest = messages[messages.length - 1];
@@ -127,5 +138,47 @@ export function createTimelineReader(
     return page;
   }
 
-  return { listTimeline };
+  /** One point read: the conversation's newest message, if it has any. */
+  async function readLastMessage(conversationId: string): Promise<LastMessage | undefined> {
+    const partition = partitionOf(conversationId);
+    try {
+      const entity = await timeline.run('read last message', (abortSignal) =>
+        timeline.client.getEntity<Record<string, unknown>>(partition, LAST_MESSAGE_ROW, {
+          abortSignal,
+        }),
+      );
+      const writtenAtMs = Date.parse(String(entity.timestamp ?? ''));
+      return {
+        message: fromEntity(entity),
+        writtenAtMs: Number.isNaN(writtenAtMs) ? 0 : writtenAtMs,
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Messages after `after` (all of them without it) that `readerId` did not send, counted up to
+   * MAX_UNREAD + 1. Reads row keys and senders only, and at most twice that many rows, so one's
+   * own replies in between cannot make the count read the whole timeline.
+   */
+  async function countUnread(
+    conversationId: string,
+    after: Position | undefined,
+    readerId: string,
+  ): Promise<number> {
+    const partition = partitionOf(conversationId);
+    const cap = MAX_UNREAD + 1;
+    const start = after ? oldestFirstKey(after) : OLDEST_FIRST_PREFIX;
+    const rows = await readRows(partition, start, OLDEST_FIRST_END, cap * 2, ['senderId']);
+    let unread = 0;
+    for (const row of rows) {
+      if (row.senderId !== readerId) unread += 1;
+      if (unread === cap) break;
+    }
+    return unread;
+  }
+
+  return { listTimeline, readLastMessage, countUnread };
 }

@@ -4,7 +4,8 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { errorResponse } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
-import { getChatServices } from '../http/services.js';
+import { decideAccess } from '../conversations/access.js';
+import { getChatServices, getConversationServices } from '../http/services.js';
 import { getPresenceServices, type PresenceServices } from '../presence/services.js';
 import { relayTyping } from '../presence/typing.js';
 import { TYPING_INVOCATION } from '../shared/chat-message.js';
@@ -90,6 +91,11 @@ async function handle(
           hub: chat.hub,
           typistConnections: () => typistConnections(presence, user.id, context),
           allow: (id) => typingLimiter.take(id).allowed,
+          mayPost: async (conversationId) => {
+            const { store } = getConversationServices();
+            const access = await decideAccess(store, user.id, conversationId, 'post');
+            return access.ok;
+          },
         },
         { connectionId, user },
         event.arguments,

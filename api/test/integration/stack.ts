@@ -67,21 +67,29 @@ export async function connectPerson(
   return inbox;
 }
 
-/** POST /api/messages as `user` (or anonymously), returning status and JSON body. */
-export async function postMessage(
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+/** Any API route as `user` (or anonymously): `path` is after `/api/`, `body` sent as JSON. */
+export async function callApi(
   host: RunningFunctionsHost,
   user: TestUser | undefined,
-  body: unknown,
+  method: string,
+  path: string,
+  body?: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: unknown; headers: Headers }> {
-  const response = await fetch(`${host.url}/api/messages`, {
-    method: 'POST',
+): Promise<ApiAnswer> {
+  const response = await fetch(`${host.url}/api/${path}`, {
+    method,
     headers: {
-      'content-type': 'application/json',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(user ? { 'x-ms-client-principal': principalHeader(user) } : {}),
       ...headers,
     },
-    body: JSON.stringify(body),
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();
   return {
@@ -91,16 +99,26 @@ export async function postMessage(
   };
 }
 
-/** GET /api/messages as `user` with the given query, returning status and JSON body. */
-export async function getMessages(
+/** POST /api/messages as `user` (or anonymously), returning status and JSON body. */
+export function postMessage(
+  host: RunningFunctionsHost,
+  user: TestUser | undefined,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiAnswer> {
+  return callApi(host, user, 'POST', 'messages', body, headers);
+}
+
+/** GET /api/messages (or a conversation's messages) as `user`, returning status and JSON body. */
+export function getMessages(
   host: RunningFunctionsHost,
   user: TestUser | undefined,
   query: Record<string, string> | string = {},
-): Promise<{ status: number; body: unknown }> {
+  conversationId?: string,
+): Promise<ApiAnswer> {
   const search = typeof query === 'string' ? query : new URLSearchParams(query).toString();
-  const response = await fetch(`${host.url}/api/messages${search ? `?${search}` : ''}`, {
-    headers: user ? { 'x-ms-client-principal': principalHeader(user) } : {},
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
+  const path = conversationId
+    ? `conversations/${encodeURIComponent(conversationId)}/messages`
+    : 'messages';
+  return callApi(host, user, 'GET', `${path}${search ? `?${search}` : ''}`);
 }

@@ -2,6 +2,7 @@
 // later has arrived at the same client (the emulator keeps per-connection order), never after a sleep.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TYPING_EVENT, type TypingNotice } from '../../src/shared/chat-message.js';
+import { directConversationId } from '../../src/conversations/conversation-id.js';
 import { typingInvocation } from '../upstream/service-requests.js';
 import { serviceUser, startStack, uniqueUser, type Recorder, type Stack } from './stack.js';
 
@@ -47,7 +48,10 @@ describe('typing', () => {
     const everyone = [alice1, alice2, bob1, bob2, carol1];
 
     expect((await typeFrom(alice1)).status).toBe(200);
-    const expected: TypingNotice = { user: { id: alice.userId, name: 'alice' } };
+    const expected: TypingNotice = {
+      user: { id: alice.userId, name: 'alice' },
+      conversationId: 'general',
+    };
     for (const other of [bob1, bob2, carol1]) {
       await other.waitForEvent<TypingNotice>(TYPING_EVENT, (n) => n.user.id === alice.userId);
       expect(notices(other)).toEqual([expected]);
@@ -56,11 +60,12 @@ describe('typing', () => {
     expect(notices(alice1)).toEqual([]);
     expect(notices(alice2)).toEqual([]);
 
-    // `{}` and `{ recipient: null }` mean the room too.
+    // `{}`, `{ recipient: null }` and the conversation id mean the room too.
     await typeFrom(alice2, {});
     await typeFrom(alice2, { recipient: null });
+    await typeFrom(alice1, { conversationId: 'general' });
     await stack.barrier(everyone);
-    expect(notices(bob1)).toHaveLength(3);
+    expect(notices(bob1)).toHaveLength(4);
     expect(notices(alice1)).toEqual([]);
     expect(notices(alice2)).toEqual([]);
   });
@@ -80,6 +85,7 @@ describe('typing', () => {
     expect((await typeFrom(alice1, { recipient: bob.userId })).status).toBe(200);
     const expected: TypingNotice = {
       user: { id: alice.userId, name: 'alice' },
+      conversationId: directConversationId(alice.userId, bob.userId),
       recipient: bob.userId,
     };
     await bob1.waitForEvent(TYPING_EVENT);
@@ -102,7 +108,15 @@ describe('typing', () => {
     ]);
     // A draft to oneself has nobody else in the conversation.
     expect((await typeFrom(alice1, { recipient: alice.userId })).status).toBe(200);
-    for (const bad of ['bob', 42, [], { recipient: 7 }, { recipient: 'no spaces allowed' }]) {
+    for (const bad of [
+      'bob',
+      42,
+      [],
+      { recipient: 7 },
+      { recipient: 'no spaces allowed' },
+      { conversationId: 'not-a-conversation' },
+      { conversationId: 7 },
+    ]) {
       expect((await typeFrom(alice1, bad)).status).toBe(400);
     }
     const tooMany = await stack.send('messages', 'typing', {

@@ -1,12 +1,15 @@
 // The design's promises about work per call, checked on the wire: a timeline page reads exactly
-// two partitions with bounded page sizes (never a scan), and a save takes a fixed number of calls.
+// one partition with a bounded page size (never a scan), a save takes a fixed number of calls,
+// and listing someone's conversations reads one partition plus a point read per conversation.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createChatStorage,
   readStorageSettings,
   type ChatStorage,
 } from '../../src/storage/index.js';
-import { userPartition } from '../../src/storage/keys.js';
+import { directConversationId } from '../../src/conversations/conversation-id.js';
+import { listConversations } from '../../src/conversations/summaries.js';
+import { timelinePartition } from '../../src/storage/keys.js';
 import { connectionStringFor, startAzurite, type AzuriteTables } from '../support/azurite.js';
 import { startRequestLog, type RequestLog } from './request-log.js';
 import { ALICE, BOB, CAROL, privateMessage, publicMessage } from './seed.js';
@@ -43,37 +46,84 @@ beforeEach(() => {
 
 const queries = () => log.requests.filter((r) => r.method === 'GET' && r.url.includes('$filter'));
 
+const ALICE_BOB = directConversationId(ALICE.id, BOB.id);
+const partitionsQueried = () =>
+  queries().map((q) =>
+    decodeURIComponent(/PartitionKey eq '([^']+)'/.exec(decodeURIComponent(q.url))?.[1] ?? ''),
+  );
+
 describe('work per call', () => {
-  it('reads a page with two bounded range queries: the room and the caller', async () => {
-    const first = await storage.listTimeline(CAROL.id, { limit: 20 });
-    await storage.listTimeline(CAROL.id, { limit: 20, before: first.olderCursor });
-    await storage.listTimeline(CAROL.id, { limit: 20, after: first.olderCursor });
-    expect(log.requests).toHaveLength(6);
+  it("reads a page with one bounded range query on the conversation's partition", async () => {
+    const first = await storage.listTimeline('general', { limit: 20 });
+    await storage.listTimeline('general', { limit: 20, before: first.olderCursor });
+    await storage.listTimeline('general', { limit: 20, after: first.olderCursor });
+    expect(log.requests).toHaveLength(3);
     for (const query of queries()) {
       expect(query.url).toMatch(/\$top=21\b/);
-      expect(query.url).toMatch(/RowKey gt '[^']+' and RowKey lt '[^']+'/);
+      expect(decodeURIComponent(query.url)).toMatch(/RowKey gt '[^']+' and RowKey lt '[^']+'/);
     }
-    const partitions = queries().map((q) => /PartitionKey eq '([^']+)'/.exec(q.url)?.[1]);
-    expect(partitions.sort()).toEqual(
-      [...Array(3).fill('room'), ...Array(3).fill(userPartition(CAROL.id))].sort(),
+    expect(partitionsQueried()).toEqual(Array(3).fill('room'));
+  });
+
+  it('reads the same partition whatever other conversation a cursor came from', async () => {
+    const directPage = await storage.listTimeline(ALICE_BOB, { limit: 10 });
+    log.requests.length = 0;
+    await storage.listTimeline('general', { limit: 10, before: directPage.olderCursor });
+    expect(partitionsQueried()).toEqual(['room']);
+  });
+
+  it('saves any message in three calls', async () => {
+    for (const message of [
+      publicMessage(ALICE, new Date()),
+      privateMessage(ALICE, BOB, new Date()),
+    ]) {
+      log.requests.length = 0;
+      await storage.saveMessage(message);
+      // claim + marker (one transaction), the conversation's rows (one transaction), marker removal
+      expect(log.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'DELETE']);
+    }
+  });
+
+  it('lists conversations with one query, a point read each, and counts only where news may be', async () => {
+    const summaries = { settleMs: 0, now: () => new Date() };
+    // Carol has read #general to its end, and has two direct conversations: with bob (read) and
+    // with alice (not read).
+    const withAlice = directConversationId(CAROL.id, ALICE.id);
+    const withBob = directConversationId(CAROL.id, BOB.id);
+    const fromAlice = privateMessage(ALICE, CAROL, new Date(Date.now() - 1000));
+    const fromBob = privateMessage(BOB, CAROL, new Date());
+    await storage.saveMessage(fromAlice);
+    await storage.saveMessage(fromBob);
+    const label = (other: typeof ALICE) => ({
+      kind: 'direct' as const,
+      name: other.name,
+      with: other,
+    });
+    await storage.memberships.putMembership(CAROL.id, withAlice, label(ALICE), { at: new Date() });
+    await storage.memberships.putMembership(CAROL.id, withBob, label(BOB), { at: new Date() });
+    await storage.memberships.moveReadPosition(
+      CAROL.id,
+      withBob,
+      { ms: Date.parse(fromBob.sentAt), id: fromBob.id },
+      label(BOB),
+      new Date(),
     );
-  });
-
-  it('reads the same two partitions whoever else a cursor came from', async () => {
-    const alicePage = await storage.listTimeline(ALICE.id, { limit: 10 });
+    await listConversations(storage, CAROL.id, summaries); // makes carol's #general row
     log.requests.length = 0;
-    await storage.listTimeline(BOB.id, { limit: 10, before: alicePage.olderCursor });
-    const partitions = queries().map((q) => /PartitionKey eq '([^']+)'/.exec(q.url)?.[1]);
-    expect(partitions.sort()).toEqual(['room', userPartition(BOB.id)].sort());
-  });
 
-  it('saves a public message in three calls and a private one in four', async () => {
-    await storage.saveMessage(publicMessage(ALICE, new Date()));
-    // claim + marker (one transaction), the room's rows (one transaction), marker removal
-    expect(log.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'DELETE']);
-    log.requests.length = 0;
-    await storage.saveMessage(privateMessage(ALICE, BOB, new Date()));
-    expect(log.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'POST', 'DELETE']);
+    const list = await listConversations(storage, CAROL.id, summaries);
+    expect(list.map((c) => [c.id, c.unread])).toEqual([
+      ['general', 0],
+      [withBob, 0],
+      [withAlice, 1],
+    ]);
+    const gets = log.requests.filter((r) => r.method === 'GET');
+    const pointReads = gets.filter((r) => /RowKey='last'/.test(decodeURIComponent(r.url)));
+    expect(pointReads).toHaveLength(3);
+    const counted = partitionsQueried().filter((p) => p.startsWith('c_'));
+    expect(counted).toEqual([timelinePartition(withAlice)]);
+    expect(partitionsQueried().filter((p) => p.startsWith('u_'))).toHaveLength(1);
+    expect(gets).toHaveLength(3 + 2);
   });
 
   it('looks people up by point reads only', async () => {

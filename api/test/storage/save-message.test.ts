@@ -10,7 +10,8 @@ import {
   TABLE_NAMES,
   type ChatStorage,
 } from '../../src/storage/index.js';
-import { userPartition } from '../../src/storage/keys.js';
+import { directConversationId } from '../../src/conversations/conversation-id.js';
+import { timelinePartition } from '../../src/storage/keys.js';
 import { createMessageWriter } from '../../src/storage/message-writer.js';
 import { openTables } from '../../src/storage/table.js';
 import type { StorageSettings } from '../../src/storage/settings.js';
@@ -41,8 +42,11 @@ afterAll(async () => {
 
 const since = (ms: number) => encodeCursor({ ms, id: null });
 
-async function timelineIds(userId: string, fromMs: number): Promise<string[]> {
-  const page = await storage.listTimeline(userId, { after: since(fromMs), limit: 200 });
+const GENERAL = 'general';
+const dm = (a: { id: string }, b: { id: string }) => directConversationId(a.id, b.id);
+
+async function timelineIds(conversationId: string, fromMs: number): Promise<string[]> {
+  const page = await storage.listTimeline(conversationId, { after: since(fromMs), limit: 200 });
   return page.messages.map((m) => m.id);
 }
 
@@ -51,7 +55,9 @@ describe('saveMessage', () => {
     const start = Date.now() - 60_000;
     const message = publicMessage(ALICE, new Date(start + 1), 'first');
     await expect(storage.saveMessage(message)).resolves.toEqual({ message, duplicate: false });
-    expect(await timelineIds(BOB.id, start)).toEqual([message.id]);
+    expect(await timelineIds(GENERAL, start)).toEqual([message.id]);
+    const last = await storage.readLastMessage(GENERAL);
+    expect(last?.message).toEqual(message);
   });
 
   it('treats a retried send with the same id as a duplicate: the original is kept, stored once', async () => {
@@ -67,8 +73,9 @@ describe('saveMessage', () => {
       message: original,
       duplicate: true,
     });
-    const page = await storage.listTimeline(CAROL.id, { after: since(start), limit: 200 });
+    const page = await storage.listTimeline(GENERAL, { after: since(start), limit: 200 });
     expect(page.messages).toEqual([original]);
+    await expect(storage.getMessage(original.id)).resolves.toEqual(original);
   });
 
   it('stores concurrent retries of one send exactly once', async () => {
@@ -79,8 +86,8 @@ describe('saveMessage', () => {
     );
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(results.every((r) => r.message.id === message.id)).toBe(true);
-    expect(await timelineIds(ALICE.id, start)).toEqual([message.id]);
-    expect(await timelineIds(BOB.id, start)).toEqual([message.id]);
+    expect(await timelineIds(dm(ALICE, BOB), start)).toEqual([message.id]);
+    expect(await timelineIds(dm(BOB, ALICE), start)).toEqual([message.id]);
   });
 
   it('refuses the same id from another sender, leaving the original untouched', async () => {
@@ -94,31 +101,40 @@ describe('saveMessage', () => {
     const error = await storage.saveMessage(hijack).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MessageIdConflictError);
     expect(error).toMatchObject({ messageId: original.id });
-    expect(await timelineIds(CAROL.id, start)).toEqual([]);
-    const bobs = await storage.listTimeline(BOB.id, { after: since(start) });
-    expect(bobs.messages).toEqual([original]);
+    expect(await timelineIds(GENERAL, start)).toEqual([]);
+    const direct = await storage.listTimeline(dm(ALICE, BOB), { after: since(start) });
+    expect(direct.messages).toEqual([original]);
   });
 
-  it('completes a private message on retry when the first attempt stopped between its writes', async () => {
+  it('completes a message on retry when the first attempt stopped after claiming its id', async () => {
     const start = Date.now() - 35_000;
     const message = privateMessage(CAROL, ALICE, new Date(start + 1), 'half written');
     await storage.saveMessage(message);
-    // Simulate a crash after the sender's partition was written but before the recipient's:
-    // remove the recipient's rows.
-    const recipientRows = timelineTable.listEntities({
-      queryOptions: { filter: `PartitionKey eq '${userPartition(ALICE.id)}'` },
+    // Simulate a crash after the claim but before the timeline write: remove the rows.
+    const rows = timelineTable.listEntities({
+      queryOptions: {
+        filter: `PartitionKey eq '${timelinePartition(dm(CAROL, ALICE))}' and RowKey ne 'last'`,
+      },
     });
-    for await (const row of recipientRows) {
+    for await (const row of rows) {
       if (row.messageId === message.id) {
         await timelineTable.deleteEntity(row.partitionKey as string, row.rowKey as string);
       }
     }
-    expect(await timelineIds(ALICE.id, start)).toEqual([]);
-    expect(await timelineIds(CAROL.id, start)).toEqual([message.id]);
+    expect(await timelineIds(dm(CAROL, ALICE), start)).toEqual([]);
 
     await expect(storage.saveMessage(message)).resolves.toEqual({ message, duplicate: true });
-    expect(await timelineIds(ALICE.id, start)).toEqual([message.id]);
-    expect(await timelineIds(CAROL.id, start)).toEqual([message.id]);
+    expect(await timelineIds(dm(CAROL, ALICE), start)).toEqual([message.id]);
+  });
+
+  it('keeps the last message when a retry of an older one comes in', async () => {
+    const start = Date.now() - 33_000;
+    const older = privateMessage(BOB, CAROL, new Date(start + 1), 'older');
+    const newer = privateMessage(CAROL, BOB, new Date(start + 2), 'newer');
+    await storage.saveMessage(older);
+    await storage.saveMessage(newer);
+    await storage.saveMessage(older); // a retry
+    expect((await storage.readLastMessage(dm(BOB, CAROL)))?.message.id).toBe(newer.id);
   });
 
   it('keeps a 2,000-character message of 4-byte characters and markup intact', async () => {
@@ -126,7 +142,7 @@ describe('saveMessage', () => {
     const text = '😀'.repeat(1990) + '<b>"\'\n\t';
     const message = publicMessage(ALICE, new Date(start + 1), text);
     await storage.saveMessage(message);
-    const page = await storage.listTimeline(BOB.id, { after: since(start) });
+    const page = await storage.listTimeline(GENERAL, { after: since(start) });
     expect(page.messages[0]?.text).toBe(text);
   });
 
@@ -136,6 +152,8 @@ describe('saveMessage', () => {
     ['a sender id with a quote', (m) => ({ ...m, sender: { id: "a'b", name: 'x' } })],
     ['a private flag without recipient', (m) => ({ ...m, isPrivate: true })],
     ['a recipient on a public message', (m) => ({ ...m, recipient: { id: 'bob-id' } })],
+    ['no conversation', (m) => ({ ...m, conversationId: undefined })],
+    ['a conversation id that is none', (m) => ({ ...m, conversationId: 'room' })],
     ['a sentAt that is no date', (m) => ({ ...m, sentAt: 'yesterday' })],
     ['a sentAt before 1970', (m) => ({ ...m, sentAt: '1969-12-31T23:59:59.000Z' })],
     ['a text far too long', (m) => ({ ...m, text: 'x'.repeat(40_000) })],
@@ -155,12 +173,12 @@ describe('catch-up near the present', () => {
     const now = Date.now();
     const later = publicMessage(ALICE, new Date(now), 'stamped second, stored first');
     await storage.saveMessage(later);
-    const page = await storage.listTimeline(BOB.id, { limit: 5 });
+    const page = await storage.listTimeline(GENERAL, { limit: 5 });
     expect(page.messages.at(-1)?.id).toBe(later.id);
 
     const slow = publicMessage(CAROL, new Date(now - 500), 'stamped first, stored second');
     await storage.saveMessage(slow);
-    const catchUp = await storage.listTimeline(BOB.id, { after: page.newerCursor });
+    const catchUp = await storage.listTimeline(GENERAL, { after: page.newerCursor });
     const caughtUp = catchUp.messages.map((m) => m.id);
     expect(caughtUp).toContain(slow.id);
     // The recent message comes again; the client merges by id.
@@ -175,9 +193,9 @@ describe('catch-up near the present', () => {
     );
     const message = publicMessage(BOB, new Date(Date.now() - 1), 'settled');
     await settled.saveMessage(message);
-    const page = await settled.listTimeline(ALICE.id, { limit: 1 });
+    const page = await settled.listTimeline(GENERAL, { limit: 1 });
     expect(page.messages.map((m) => m.id)).toEqual([message.id]);
-    const next = await settled.listTimeline(ALICE.id, { after: page.newerCursor });
+    const next = await settled.listTimeline(GENERAL, { after: page.newerCursor });
     expect(next.messages).toEqual([]);
   });
 });
@@ -189,16 +207,14 @@ describe('saves that stop half way', () => {
     // The first half of saveMessage (id claimed, marker written), then "the process dies".
     const writer = createMessageWriter(openTables(settings, 5000), Date.now);
     await writer.startSave(message);
-    expect(await timelineIds(BOB.id, start)).not.toContain(message.id);
-    expect(await timelineIds(CAROL.id, start)).not.toContain(message.id);
+    expect(await timelineIds(dm(BOB, CAROL), start)).not.toContain(message.id);
 
     // Too recent: it could still be running.
     await expect(storage.completeUnfinishedSaves(60_000)).resolves.toEqual({ completed: 0 });
     const sweep = await storage.completeUnfinishedSaves(0);
     expect(sweep).toEqual({ completed: 1 });
-    expect(await timelineIds(BOB.id, start)).toContain(message.id);
-    expect(await timelineIds(CAROL.id, start)).toContain(message.id);
-    expect(await timelineIds(ALICE.id, start)).not.toContain(message.id);
+    expect(await timelineIds(dm(BOB, CAROL), start)).toContain(message.id);
+    expect(await timelineIds(GENERAL, start)).not.toContain(message.id);
     await expect(storage.completeUnfinishedSaves(0)).resolves.toEqual({ completed: 0 });
     // A late retry of the same send is still recognised.
     await expect(storage.saveMessage(message)).resolves.toEqual({ message, duplicate: true });
@@ -225,15 +241,32 @@ describe('importMessages', () => {
       imported: 325,
       duplicates: 5,
     });
-    const carols = await storage.listTimeline(CAROL.id, {
-      after: since(start - 1),
-      limit: 200,
-    });
-    const more = await storage.listTimeline(CAROL.id, { after: carols.newerCursor, limit: 200 });
-    const seen = [...carols.messages, ...more.messages].filter((m) => m.text.startsWith('import'));
-    expect(seen.map((m) => m.id)).toEqual(messages.map((m) => m.id));
-    const bobs = await storage.listTimeline(BOB.id, { after: since(start - 1), limit: 200 });
-    expect(bobs.messages.filter((m) => m.isPrivate)).toEqual([]);
+    const seen: ChatMessage[] = [];
+    for (const conversationId of [GENERAL, dm(ALICE, CAROL)]) {
+      let page = await storage.listTimeline(conversationId, {
+        after: since(start - 1),
+        limit: 200,
+      });
+      seen.push(...page.messages);
+      while (page.hasNewer) {
+        page = await storage.listTimeline(conversationId, { after: page.newerCursor, limit: 200 });
+        seen.push(...page.messages);
+      }
+    }
+    const imported = seen.filter((m) => m.text.startsWith('import')).map((m) => m.id);
+    expect(imported.sort()).toEqual(messages.map((m) => m.id).sort());
+    const direct = seen.filter((m) => m.conversationId === dm(ALICE, CAROL));
+    expect(
+      direct
+        .filter((m) => m.text.startsWith('import'))
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(
+      messages
+        .filter((m) => m.isPrivate)
+        .map((m) => m.id)
+        .sort(),
+    );
     await expect(storage.completeUnfinishedSaves(0)).resolves.toEqual({ completed: 0 });
   });
 
@@ -260,7 +293,7 @@ describe('catchUpCursorFor', () => {
     const late = publicMessage(ALICE, new Date(now - 800), 'stamped earlier, stored later');
     await storage.saveMessage(live);
     await storage.saveMessage(late);
-    const page = await storage.listTimeline(CAROL.id, { after: catchUpCursorFor(live, 30_000) });
+    const page = await storage.listTimeline(GENERAL, { after: catchUpCursorFor(live, 30_000) });
     const ids = page.messages.map((m) => m.id);
     expect(ids).toContain(late.id);
     expect(ids.indexOf(late.id)).toBeLessThan(ids.indexOf(live.id));

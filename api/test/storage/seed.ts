@@ -1,5 +1,6 @@
 // Test data for the storage tests: messages built as the API builds them.
 import { randomUUID } from 'node:crypto';
+import { directConversationId } from '../../src/conversations/conversation-id.js';
 import type { ChatMessage } from '../../src/shared/chat-message.js';
 import type { ChatStorage } from '../../src/storage/index.js';
 
@@ -12,7 +13,24 @@ export function publicMessage(
   sentAt: Date,
   text = 'hello',
 ): ChatMessage {
-  return { id: randomUUID(), text, sender, isPrivate: false, sentAt: sentAt.toISOString() };
+  return {
+    id: randomUUID(),
+    text,
+    sender,
+    conversationId: 'general',
+    isPrivate: false,
+    sentAt: sentAt.toISOString(),
+  };
+}
+
+/** A message of a room (or of #general, as publicMessage makes). */
+export function roomMessage(
+  roomId: string,
+  sender: { id: string; name: string },
+  sentAt: Date,
+  text = 'hello room',
+): ChatMessage {
+  return { ...publicMessage(sender, sentAt, text), conversationId: roomId };
 }
 
 export function privateMessage(
@@ -21,7 +39,12 @@ export function privateMessage(
   sentAt: Date,
   text = 'psst',
 ): ChatMessage {
-  return { ...publicMessage(sender, sentAt, text), isPrivate: true, recipient };
+  return {
+    ...publicMessage(sender, sentAt, text),
+    conversationId: directConversationId(sender.id, recipient.id),
+    isPrivate: true,
+    recipient,
+  };
 }
 
 /** Timeline order: by time, then by id (what the storage promises). */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/shared/chat-message.js';
+import { directConversationId } from '../../src/conversations/conversation-id.js';
 import { encodeCursor } from '../../src/storage/cursor.js';
 import {
   createChatStorage,
@@ -31,12 +32,15 @@ const all: ChatMessage[] = Array.from({ length: 1000 }, (_, i) => {
   if (kind === 4) return privateMessage(CAROL, ALICE, sentAt, `c->a ${i}`);
   return publicMessage(i % 2 ? BOB : ALICE, sentAt, `public ${i}`);
 });
-const involves = (userId: string) => (m: ChatMessage) =>
-  !m.isPrivate || m.sender.id === userId || m.recipient?.id === userId;
+const GENERAL = 'general';
+const ALICE_BOB = directConversationId(ALICE.id, BOB.id);
+const CAROL_ALICE = directConversationId(CAROL.id, ALICE.id);
+const inConversation = (id: string) =>
+  all.filter((m) => m.conversationId === id).sort(timelineOrder);
 const expected = {
-  alice: all.filter(involves(ALICE.id)).sort(timelineOrder),
-  bob: all.filter(involves(BOB.id)).sort(timelineOrder),
-  carol: all.filter(involves(CAROL.id)).sort(timelineOrder),
+  general: inConversation(GENERAL),
+  aliceBob: inConversation(ALICE_BOB),
+  carolAlice: inConversation(CAROL_ALICE),
 };
 const aliceToBob = new Set(all.filter((m) => m.text.startsWith('a->b')).map((m) => m.id));
 const BEGINNING = encodeCursor({ ms: 0, id: null });
@@ -65,15 +69,15 @@ afterAll(async () => {
 });
 
 async function pageBackward(
-  userId: string,
+  conversationId: string,
   limit: number,
 ): Promise<{ messages: ChatMessage[]; pages: TimelinePage[] }> {
   const pages: TimelinePage[] = [];
-  let page = await storage.listTimeline(userId, { limit });
+  let page = await storage.listTimeline(conversationId, { limit });
   pages.push(page);
   const collected = [...page.messages];
   while (page.olderCursor) {
-    page = await storage.listTimeline(userId, { limit, before: page.olderCursor });
+    page = await storage.listTimeline(conversationId, { limit, before: page.olderCursor });
     pages.push(page);
     expect(page.messages.length).toBeLessThanOrEqual(limit);
     collected.unshift(...page.messages);
@@ -81,12 +85,12 @@ async function pageBackward(
   return { messages: collected, pages };
 }
 
-async function pageForward(userId: string, limit: number, from = BEGINNING) {
+async function pageForward(conversationId: string, limit: number, from = BEGINNING) {
   const pages: TimelinePage[] = [];
   const collected: ChatMessage[] = [];
   let cursor = from;
   for (;;) {
-    const page = await storage.listTimeline(userId, { limit, after: cursor });
+    const page = await storage.listTimeline(conversationId, { limit, after: cursor });
     pages.push(page);
     expect(page.messages.length).toBeLessThanOrEqual(limit);
     collected.push(...page.messages);
@@ -96,79 +100,81 @@ async function pageForward(userId: string, limit: number, from = BEGINNING) {
   return { messages: collected, pages };
 }
 
-describe('timeline pagination over 1,000 messages', () => {
+describe('timeline pagination over 1,000 messages in three conversations', () => {
   it('pages back from the newest page to the first message without gaps or repeats', async () => {
-    const { messages, pages } = await pageBackward(ALICE.id, 50);
-    expect(ids(messages)).toEqual(ids(expected.alice));
-    expect(pages).toHaveLength(20);
+    const { messages, pages } = await pageBackward(GENERAL, 50);
+    expect(ids(messages)).toEqual(ids(expected.general));
+    expect(pages).toHaveLength(12);
     expect(pages[0]?.hasNewer).toBe(false);
     expect(pages.at(-1)?.olderCursor).toBeUndefined();
   });
 
   it('pages forward from the beginning to the newest message without gaps or repeats', async () => {
-    const { messages, pages } = await pageForward(ALICE.id, 73);
-    expect(ids(messages)).toEqual(ids(expected.alice));
-    expect(pages).toHaveLength(Math.ceil(1000 / 73));
+    const { messages, pages } = await pageForward(GENERAL, 73);
+    expect(ids(messages)).toEqual(ids(expected.general));
+    expect(pages).toHaveLength(Math.ceil(600 / 73));
   });
 
   it('returns each page oldest first, the newest page by default, 50 by default', async () => {
-    const page = await storage.listTimeline(BOB.id);
-    expect(ids(page.messages)).toEqual(ids(expected.bob.slice(-50)));
+    const page = await storage.listTimeline(ALICE_BOB);
+    expect(ids(page.messages)).toEqual(ids(expected.aliceBob.slice(-50)));
     expect(page.olderCursor).toBeDefined();
     expect(page.hasNewer).toBe(false);
   });
 
   it('meets in the middle: forward from an older cursor gives exactly the messages after it', async () => {
-    const newest = await storage.listTimeline(CAROL.id, { limit: 200 });
-    const older = await storage.listTimeline(CAROL.id, { limit: 200, before: newest.olderCursor });
-    const forward = await pageForward(CAROL.id, 200, older.newerCursor);
-    expect(ids(forward.messages)).toEqual(ids(expected.carol.slice(-200)));
+    const newest = await storage.listTimeline(GENERAL, { limit: 200 });
+    const older = await storage.listTimeline(GENERAL, { limit: 200, before: newest.olderCursor });
+    const forward = await pageForward(GENERAL, 200, older.newerCursor);
+    expect(ids(forward.messages)).toEqual(ids(expected.general.slice(-200)));
     // and the newest page's newer cursor leads nowhere new (nothing was sent since)
-    const after = await storage.listTimeline(CAROL.id, { after: newest.newerCursor });
+    const after = await storage.listTimeline(GENERAL, { after: newest.newerCursor });
     expect(after.messages).toEqual([]);
     expect(after.hasNewer).toBe(false);
     expect(after.newerCursor).toBe(newest.newerCursor);
   });
 
   it('serves the largest page size, 200', async () => {
-    const { messages, pages } = await pageBackward(CAROL.id, 200);
-    expect(ids(messages)).toEqual(ids(expected.carol));
-    expect(pages).toHaveLength(4);
+    const { messages, pages } = await pageBackward(GENERAL, 200);
+    expect(ids(messages)).toEqual(ids(expected.general));
+    expect(pages).toHaveLength(3);
   });
 });
 
-describe('visibility', () => {
-  it('gives everyone the public messages and only their own private ones', async () => {
-    for (const [user, want] of [
-      [BOB, expected.bob],
-      [CAROL, expected.carol],
+describe('isolation', () => {
+  it('keeps each conversation to its own messages', async () => {
+    for (const [conversationId, want] of [
+      [ALICE_BOB, expected.aliceBob],
+      [CAROL_ALICE, expected.carolAlice],
     ] as const) {
-      const { messages } = await pageForward(user.id, 200);
+      const { messages } = await pageForward(conversationId, 200);
       expect(ids(messages)).toEqual(ids(want));
-      expect(messages.every(involves(user.id))).toBe(true);
+      expect(messages.every((m) => m.conversationId === conversationId)).toBe(true);
     }
   });
 
-  it("never shows carol alice's private messages to bob, whatever cursors she sends", async () => {
-    const alicePages = [
-      ...(await pageBackward(ALICE.id, 50)).pages,
-      ...(await pageForward(ALICE.id, 50)).pages,
+  it("never shows alice and bob's messages in another conversation, whatever cursors come", async () => {
+    const pages = [
+      ...(await pageBackward(ALICE_BOB, 20)).pages,
+      ...(await pageForward(ALICE_BOB, 20)).pages,
     ];
     const cursors = new Set(
-      alicePages
-        .flatMap((page) => [page.olderCursor, page.newerCursor])
-        .filter(Boolean) as string[],
+      pages.flatMap((page) => [page.olderCursor, page.newerCursor]).filter(Boolean) as string[],
     );
-    expect(cursors.size).toBeGreaterThan(30);
-    const carolIds = ids(expected.carol);
-    for (const cursor of cursors) {
-      for (const query of [{ before: cursor }, { after: cursor }]) {
-        const page = await storage.listTimeline(CAROL.id, { ...query, limit: 200 });
-        expect(page.messages.filter((m) => aliceToBob.has(m.id))).toEqual([]);
-        // Whatever the cursor's origin, carol's page is a contiguous run of her own timeline.
-        const first = carolIds.indexOf(page.messages[0]?.id ?? '');
-        if (page.messages.length > 0) {
-          expect(ids(page.messages)).toEqual(carolIds.slice(first, first + page.messages.length));
+    expect(cursors.size).toBeGreaterThan(15);
+    for (const [conversationId, want] of [
+      [CAROL_ALICE, ids(expected.carolAlice)],
+      [GENERAL, ids(expected.general)],
+    ] as const) {
+      for (const cursor of cursors) {
+        for (const query of [{ before: cursor }, { after: cursor }]) {
+          const page = await storage.listTimeline(conversationId, { ...query, limit: 200 });
+          expect(page.messages.filter((m) => aliceToBob.has(m.id))).toEqual([]);
+          // Whatever the cursor's origin, the page is a contiguous run of that conversation.
+          const first = want.indexOf(page.messages[0]?.id ?? '');
+          if (page.messages.length > 0) {
+            expect(ids(page.messages)).toEqual(want.slice(first, first + page.messages.length));
+          }
         }
       }
     }
@@ -177,17 +183,11 @@ describe('visibility', () => {
   it('keeps a note to oneself in one place', async () => {
     const note = privateMessage(BOB, BOB, new Date(base - 10_000), 'note to self');
     await storage.saveMessage(note);
-    const { messages } = await pageForward(
-      BOB.id,
-      200,
-      encodeCursor({ ms: base - 20_000, id: null }),
-    );
-    expect(messages.filter((m) => m.id === note.id)).toHaveLength(1);
-    const aliceView = await storage.listTimeline(ALICE.id, {
-      after: encodeCursor({ ms: base - 20_000, id: null }),
-      limit: 5,
-    });
-    expect(aliceView.messages.map((m) => m.id)).not.toContain(note.id);
+    const from = encodeCursor({ ms: base - 20_000, id: null });
+    const { messages } = await pageForward(directConversationId(BOB.id, BOB.id), 200, from);
+    expect(ids(messages)).toEqual([note.id]);
+    const generalView = await storage.listTimeline(GENERAL, { after: from, limit: 5 });
+    expect(ids(generalView.messages)).not.toContain(note.id);
   });
 });
 
@@ -210,17 +210,19 @@ describe('bad queries', () => {
     ['both cursors', { before: BEGINNING, after: BEGINNING }, 'before'],
   ];
   it.each(cases)('%s is a validation error naming the field', async (_name, query, field) => {
-    await expect(storage.listTimeline(ALICE.id, query)).rejects.toMatchObject({
+    await expect(storage.listTimeline(GENERAL, query)).rejects.toMatchObject({
       name: 'StorageValidationError',
       field,
       reason: expect.any(String),
     });
   });
 
-  it('rejects a user id that cannot be one', async () => {
-    await expect(storage.listTimeline("x' or PartitionKey ne '")).rejects.toMatchObject({
-      name: 'StorageValidationError',
-      field: 'userId',
-    });
+  it('rejects a conversation id that cannot be one', async () => {
+    for (const id of ["x' or PartitionKey ne '", 'dm.YQ.', 'room', '']) {
+      await expect(storage.listTimeline(id)).rejects.toMatchObject({
+        name: 'StorageValidationError',
+        field: 'conversationId',
+      });
+    }
   });
 });

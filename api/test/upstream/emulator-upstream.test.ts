@@ -130,7 +130,7 @@ describe('presence and typing through the emulator upstream', () => {
     expect(alice1.of(TYPING_EVENT)).toEqual([]);
     expect(alice2.of(TYPING_EVENT)).toEqual([]);
     expect(carol1.of<TypingNotice>(TYPING_EVENT)).toEqual([
-      { user: { id: alice.userId, name: 'alice' } },
+      { user: { id: alice.userId, name: 'alice' }, conversationId: 'general' },
     ]);
     // A method the hub does not have fails the client's invoke instead of hanging it.
     await expect(alice1.connection.invoke('shout', 'hi')).rejects.toThrow();

@@ -1,43 +1,40 @@
+// Messages: the conversation routes and the seed's routes for #general and private messages.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { sendChatMessage, type MessageStore, type SendOutcome } from '../chat/send-message.js';
-import { readClientPrincipal } from '../principal.js';
+import { sendChatMessage, type SendOutcome } from '../chat/send-message.js';
+import { decideAccess } from '../conversations/access.js';
+import { directConversationId } from '../conversations/conversation-id.js';
+import { readClientPrincipal, type ClientPrincipal } from '../principal.js';
 import {
   MAX_MESSAGE_LENGTH,
+  validateSendMessageRequest,
   type AcceptedMessage,
   type MessagePage,
   type ValidationProblem,
 } from '../shared/chat-message.js';
-import { createClientAccess } from '../signalr/tokens.js';
+import { GENERAL_ROOM_ID } from '../shared/conversation.js';
 import { StorageUnavailableError, StorageValidationError } from '../storage/index.js';
-import { errorResponse, jsonResponse, unauthenticated } from './errors.js';
+import { errorResponse, jsonResponse, refusalResponse, unauthenticated } from './errors.js';
 import { readJsonBody } from './json-body.js';
-import { getChatServices } from './services.js';
-import { recordSignIn } from './sign-in-record.js';
-import { CATCH_UP_SETTLE_MS, chatStorage } from './storage-access.js';
+import { getChatServices, getConversationServices } from './services.js';
+import { CATCH_UP_SETTLE_MS } from './storage-access.js';
 import { parseTimelineQuery } from './timeline-query.js';
 
-/**
- * POST /api/negotiate: the SignalR URL and a token for the caller's own identity. The caller is
- * also written to the directory of people, best effort (see sign-in-record.ts).
- */
-export async function negotiateEndpoint(
+/** POST /api/conversations/{id}/messages: validate, rate-limit, check, store, then push. */
+export async function sendToConversationEndpoint(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   const caller = readClientPrincipal(request.headers);
   if (!caller) return unauthenticated();
-  const { config } = getChatServices();
-  await recordSignIn(() => chatStorage(), caller, context);
-  const access = createClientAccess(
-    config.signalR,
-    config.hubName,
-    { userId: caller.userId, name: caller.userDetails },
-    config.tokenLifetimeSeconds,
-  );
-  return jsonResponse(200, access);
+  const body = await readJsonBody(request);
+  if (!body.ok) return body.response;
+  return send(caller, request.params.id ?? '', body.value, context);
 }
 
-/** POST /api/messages: validate, rate-limit, store, then push a message as the caller. */
+/**
+ * The seed's POST /api/messages: without `recipient` to #general, with it to the direct
+ * conversation with that person.
+ */
 export async function messagesEndpoint(
   request: HttpRequest,
   context: InvocationContext,
@@ -46,24 +43,35 @@ export async function messagesEndpoint(
   if (!caller) return unauthenticated();
   const body = await readJsonBody(request);
   if (!body.ok) return body.response;
+  const validation = validateSendMessageRequest(body.value);
+  if (!validation.ok) return outcomeResponse({ kind: 'invalid', problems: validation.problems });
+  const { recipient } = validation.value;
+  const conversationId =
+    recipient === undefined ? GENERAL_ROOM_ID : directConversationId(caller.userId, recipient);
+  return send(caller, conversationId, body.value, context);
+}
 
-  const services = getChatServices();
-  // Opened on first use, so a bad body is a 4xx even when the storage setting is wrong.
-  const store: MessageStore = {
-    saveMessage: (message) => chatStorage().saveMessage(message),
-    getPerson: (id) => chatStorage().getPerson(id),
-  };
+async function send(
+  caller: ClientPrincipal,
+  conversationId: string,
+  body: unknown,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const { rateLimiter } = getChatServices();
+  const { store, hub, summaries } = getConversationServices();
   try {
     const outcome = await sendChatMessage(
       {
-        publisher: services.hub,
-        rateLimiter: services.rateLimiter,
+        hub,
+        rateLimiter,
         store,
+        summaries,
         onPushFailed: (error, message) =>
           context.warn(`Message ${message.id} stored but not pushed: ${error.message}`),
       },
       { id: caller.userId, name: caller.userDetails },
-      body.value,
+      conversationId,
+      body,
     );
     return outcomeResponse(outcome);
   } catch (error) {
@@ -77,15 +85,27 @@ export async function messagesEndpoint(
   }
 }
 
-/** GET /api/messages?limit=&before=&after=&since=: one page of the caller's timeline. */
-export async function timelineEndpoint(request: HttpRequest): Promise<HttpResponseInit> {
+/** GET /api/conversations/{id}/messages?limit=&before=&after=&since=: one page. */
+export function conversationTimelineEndpoint(request: HttpRequest): Promise<HttpResponseInit> {
+  return readTimeline(request, request.params.id ?? '');
+}
+
+/** The seed's GET /api/messages: #general. */
+export function timelineEndpoint(request: HttpRequest): Promise<HttpResponseInit> {
+  return readTimeline(request, GENERAL_ROOM_ID);
+}
+
+async function readTimeline(request: HttpRequest, conversationId: string) {
   const caller = readClientPrincipal(request.headers);
   if (!caller) return unauthenticated();
   const query = parseTimelineQuery(request.query, CATCH_UP_SETTLE_MS);
   if (!query.ok) return invalidQuery(query.field, query.reason);
 
+  const { store } = getConversationServices();
+  const access = await decideAccess(store, caller.userId, conversationId, 'read');
+  if (!access.ok) return refusalResponse(access);
   try {
-    const page: MessagePage = await chatStorage().listTimeline(caller.userId, query.value);
+    const page: MessagePage = await store.listTimeline(access.conversation.id, query.value);
     return jsonResponse(200, page);
   } catch (error) {
     if (error instanceof StorageValidationError) return invalidQuery(error.field, error.reason);
@@ -119,6 +139,8 @@ function outcomeResponse(outcome: SendOutcome): HttpResponseInit {
         `Too many messages: try again in ${outcome.retryAfterSeconds} s.`,
         { headers: { 'retry-after': String(outcome.retryAfterSeconds) } },
       );
+    case 'denied':
+      return refusalResponse(outcome.denial);
     case 'invalid': {
       // The validator reports every problem; the response names the first, which is enough to fix.
       const problem = outcome.problems[0] as ValidationProblem;
