@@ -3,6 +3,7 @@
 // recording notifier. What a person sees in the list, the title, the timeline and the address.
 import type { ConversationSummary, RoomSummary } from '@chat/conversation';
 import type { ChatMessage } from '@chat/message';
+import { StrictMode } from 'react';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -90,21 +91,24 @@ function serveConversation(summary: ConversationSummary) {
 
 async function renderApp(path = '/'): Promise<FakeConnection> {
   window.history.replaceState(null, '', path);
+  // Strict, as main.tsx renders it: effects run twice and renders must be pure.
   render(
-    <App
-      services={{
-        fetch: network.fetch,
-        createConnection: () => {
-          connection = new FakeConnection();
-          return connection;
-        },
-        navigate: () => undefined,
-        notifier,
-      }}
-    />,
+    <StrictMode>
+      <App
+        services={{
+          fetch: network.fetch,
+          createConnection: () => {
+            connection = new FakeConnection();
+            return connection;
+          },
+          navigate: () => undefined,
+          notifier,
+        }}
+      />
+    </StrictMode>,
   );
   const live = await waitFor(() => {
-    expect(connection?.started).toBe(true);
+    expect(connection?.started && !connection.stopped).toBe(true);
     return connection!;
   });
   act(() => live.setStatus('connected'));

@@ -151,7 +151,8 @@ export function ChatView({
     }
   }
 
-  const unread = titleUnread(conversations.byId.values());
+  const listed = useMemo(() => [...conversations.byId.values()], [conversations.byId]);
+  const unread = titleUnread(listed);
   useEffect(() => {
     document.title = windowTitle(unread);
   }, [unread]);
@@ -209,7 +210,7 @@ export function ChatView({
       </header>
       <aside className="chat__sidebar" id="chat-sidebar">
         <ConversationList
-          conversations={conversations.byId.values()}
+          conversations={listed}
           activeId={panel === null ? activeId : undefined}
           meId={me.id}
           onlineIds={onlineIds}

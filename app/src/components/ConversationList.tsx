@@ -4,7 +4,7 @@ import { formatUnread, groupConversations } from '../conversations/conversation-
 import { routePath, type Route } from '../conversations/route.js';
 
 export interface ConversationListProps {
-  conversations: Iterable<ConversationSummary>;
+  conversations: readonly ConversationSummary[];
   /** The open conversation's id. */
   activeId: string | undefined;
   meId: string;
