@@ -63,14 +63,13 @@ export function ConversationHeader({
   return (
     <header className="conversation__header">
       <div className="conversation__heading">
-        <h2 className="conversation__title">
-          {title}
-          {summary.kind === 'direct' && !notes ? (
-            <span className={`presence-dot${online ? ' presence-dot--online' : ''}`}>
-              <span className="visually-hidden">{online ? ', online' : ', offline'}</span>
-            </span>
-          ) : null}
-        </h2>
+        <h2 className="conversation__title">{title}</h2>
+        {summary.kind === 'direct' && !notes ? (
+          <span className="conversation__presence">
+            <span className={`presence-dot${online ? ' presence-dot--online' : ''}`} />
+            {online ? 'online' : 'offline'}
+          </span>
+        ) : null}
         {summary.topic ? <p className="conversation__topic">{summary.topic}</p> : null}
       </div>
       <div className="conversation__actions">

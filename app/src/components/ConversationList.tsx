@@ -54,39 +54,33 @@ function Entry({
   ]
     .filter(Boolean)
     .join(' ');
+  const name =
+    summary.kind === 'room' ? `#${summary.name}` : notes ? `${summary.name} (you)` : summary.name;
+  // One explicit name for assistive technology ("#ops, muted, 3 unread"); the parts below
+  // only show it.
+  const label = [
+    name,
+    summary.kind === 'direct' && !notes ? (online ? 'online' : 'offline') : '',
+    summary.muted ? 'muted' : '',
+    summary.unread > 0 ? `${formatUnread(summary.unread)} unread` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return (
     <li>
       <a
         className={classes}
         href={routePath(route)}
+        aria-label={label}
         aria-current={active ? 'page' : undefined}
         onClick={open}
       >
         {summary.kind === 'direct' && !notes ? (
           <span className={`presence-dot${online ? ' presence-dot--online' : ''}`} />
         ) : null}
-        <span className="conversation-link__name">
-          {summary.kind === 'room'
-            ? `#${summary.name}`
-            : notes
-              ? `${summary.name} (you)`
-              : summary.name}
-        </span>
-        {summary.kind === 'direct' && !notes ? (
-          <span className="visually-hidden">{online ? ', online' : ', offline'}</span>
-        ) : null}
-        {summary.muted ? (
-          <span className="conversation-link__muted">
-            <span className="visually-hidden">, </span>muted
-          </span>
-        ) : null}
-        {summary.unread > 0 ? (
-          <span className="badge">
-            <span className="visually-hidden">, </span>
-            {formatUnread(summary.unread)}
-            <span className="visually-hidden"> unread</span>
-          </span>
-        ) : null}
+        <span className="conversation-link__name">{name}</span>
+        {summary.muted ? <span className="conversation-link__muted">muted</span> : null}
+        {summary.unread > 0 ? <span className="badge">{formatUnread(summary.unread)}</span> : null}
       </a>
     </li>
   );

@@ -141,13 +141,9 @@ describe('Online list in the chat', () => {
     expect(window.location.pathname).toBe('/dm/bob-id');
     expect(network.requestsTo('POST', '/api/direct/bob-id')).toHaveLength(1);
     const conversations = screen.getByRole('navigation', { name: 'Conversations' });
-    expect((await within(conversations).findByRole('link', { name: /bob/ })).textContent).toContain(
-      ', online',
-    );
+    expect(await within(conversations).findByRole('link', { name: 'bob, online' })).toBeTruthy();
     act(() => connection!.userLeft(bob.id));
-    expect(within(conversations).getByRole('link', { name: /bob/ }).textContent).toContain(
-      ', offline',
-    );
+    expect(within(conversations).getByRole('link', { name: 'bob, offline' })).toBeTruthy();
   });
 });
 
