@@ -1,6 +1,7 @@
 import {
   conversationHeading,
   conversationLink,
+  createRoom,
   expectConnected,
   messageWith,
   send,
@@ -131,10 +132,23 @@ test('markup in a message is shown as text and never runs', async ({ signIn }) =
   expect(dialogs).toEqual([]);
 });
 
-test('the chat reconnects after the SignalR service restarts', async ({ signIn, stack }) => {
-  const alice = await signIn('alice');
-  const bob = await signIn('bob');
+test('the chat reconnects after the SignalR service restarts, rooms included', async ({
+  signIn,
+  stack,
+}) => {
+  // Unique names: "Add people" finds people by name, and this worker's stack has other bobs.
+  const stamp = Date.now().toString(36);
+  const alice = await signIn(`alice-${stamp}`);
+  const bob = await signIn(`bob-${stamp}`);
   for (const person of [alice, bob]) await expectConnected(person.page);
+  // A private room of the two (delivered through a SignalR group, which the emulator forgets).
+  const room = `after-restart-${stamp}`;
+  await createRoom(alice.page, room, 'private');
+  await alice.page.getByRole('button', { name: 'Add people' }).click();
+  await alice.page.getByRole('searchbox', { name: 'Name' }).fill(bob.name);
+  await alice.page.getByRole('button', { name: `Add ${bob.name}` }).click();
+  await expect(conversationLink(bob.page, `#${room}`)).toBeVisible();
+  await conversationLink(alice.page, '#general').click();
 
   await stack.stopService('signalr');
   for (const person of [alice, bob]) {
@@ -149,4 +163,13 @@ test('the chat reconnects after the SignalR service restarts', async ({ signIn, 
 
   await send(bob.page, 'Still here after the restart');
   await expect(messageWith(alice.page, 'Still here after the restart')).toContainText('bob');
+
+  // The room's messages still reach bob live: his list counts it, his open room shows it.
+  await conversationLink(alice.page, `#${room}`).click();
+  await send(alice.page, 'Room still works');
+  await expect(conversationLink(bob.page, `#${room}`)).toHaveAccessibleName(`#${room}, 1 unread`);
+  await conversationLink(bob.page, `#${room}`).click();
+  await expect(messageWith(bob.page, 'Room still works')).toContainText('alice');
+  await send(alice.page, 'And live in the open room');
+  await expect(messageWith(bob.page, 'And live in the open room')).toContainText('alice');
 });
