@@ -116,6 +116,15 @@ async function renderApp(path = '/'): Promise<FakeConnection> {
   return live;
 }
 
+/** A live message, stored first as the API does (so a read position may point at it). */
+function deliver(live: FakeConnection, message: ChatMessage) {
+  timelines.set(message.conversationId, [
+    ...(timelines.get(message.conversationId) ?? []),
+    message,
+  ]);
+  live.deliver(message);
+}
+
 const list = () => screen.getByRole('navigation', { name: 'Conversations' });
 const entry = (name: RegExp) => within(list()).getByRole('link', { name });
 /** The timeline on screen (the others are mounted but hidden). */
@@ -174,7 +183,7 @@ describe('the conversation list', () => {
 
   it('counts a message in another conversation, and reloads every count after a reconnect', async () => {
     const live = await renderApp();
-    act(() => live.deliver(chatMessage({ conversationId: ops.id, sender: bob, text: 'psst' })));
+    act(() => deliver(live, chatMessage({ conversationId: ops.id, sender: bob, text: 'psst' })));
     expect(entry(/#ops/).getAttribute('aria-label')).toBe('#ops, 1 unread');
     expect(document.title).toBe('(1) Chat');
     // #general's timeline does not show it.
@@ -261,7 +270,7 @@ describe('reading a conversation', () => {
     await user.click(entry(/#ops/));
     await waitFor(() => expect(texts()).toEqual(['in ops']));
     // A live message for #general reaches its (hidden) timeline.
-    act(() => live.deliver(chatMessage({ text: 'meanwhile' })));
+    act(() => deliver(live, chatMessage({ text: 'meanwhile' })));
 
     await user.click(entry(/#general/));
     expect(texts()).toEqual(['in general', 'meanwhile']);
@@ -294,12 +303,66 @@ describe('reading a conversation', () => {
       id: string;
     };
     act(() =>
-      live.deliver(chatMessage({ id, conversationId: ops.id, sender: alice, text: 'deploying' })),
+      deliver(live, chatMessage({ id, conversationId: ops.id, sender: alice, text: 'deploying' })),
     );
     expect(texts()).toEqual(['deploying']);
     expect(screen.queryByText('Sending…')).toBeNull();
     // My own message counts as nothing unread.
     expect(entry(/#ops/).getAttribute('aria-label')).toBe('#ops');
+  });
+});
+
+describe('links to people', () => {
+  it('opens notes to self from my own name, the same way as anyone else', async () => {
+    const notes: ConversationSummary = {
+      id: 'dm.alice-id.alice-id',
+      kind: 'direct',
+      name: 'alice',
+      with: alice,
+      unread: 0,
+    };
+    network.route('POST', '/api/direct/alice-id', () => json(notes));
+    serveConversation(notes);
+    const user = userEvent.setup();
+    await renderApp();
+    const online = screen.getByRole('list', { name: 'Online' });
+    await user.click(await within(online).findByRole('button', { name: 'alice (you)' }));
+    expect(window.location.pathname).toBe('/dm/alice-id');
+    expect(await screen.findByRole('heading', { name: 'alice (notes to self)' })).toBeTruthy();
+    expect(
+      (screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement).placeholder,
+    ).toBe('Note to self');
+    expect(entry(/alice \(you\)/)).toBeTruthy();
+  });
+
+  it('says so when a /dm/ link names nobody the API knows', async () => {
+    network.route('POST', '/api/direct/nobody', () =>
+      json({ error: { code: 'unknown_person', message: 'No such person.' } }, 404),
+    );
+    const user = userEvent.setup();
+    await renderApp('/dm/nobody');
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'There is nobody with that id who has ever signed in.',
+    );
+    await user.click(screen.getByRole('button', { name: 'Go to #general' }));
+    expect(window.location.pathname).toBe('/r/general');
+    expect(await screen.findByRole('heading', { name: '#general' })).toBeTruthy();
+  });
+
+  it('shows a public room one is not in from its link, with a way to join', async () => {
+    const lobby: ConversationSummary = { id: 'r-lobby', kind: 'room', name: 'lobby', unread: 0 };
+    timelines.set(lobby.id, [chatMessage({ conversationId: lobby.id, text: 'come in' })]);
+    serveConversation(lobby);
+    network.route('PUT', '/api/rooms/r-lobby/members/alice-id', () =>
+      json({ id: 'r-lobby', name: 'lobby', visibility: 'public', memberCount: 2, isMember: true }),
+    );
+    const user = userEvent.setup();
+    await renderApp('/r/r-lobby');
+    await waitFor(() => expect(texts()).toEqual(['come in']));
+    expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Join room' }));
+    expect(await screen.findByRole('textbox', { name: 'Message' })).toBeTruthy();
+    expect(entry(/#lobby/).getAttribute('aria-current')).toBe('page');
   });
 });
 
@@ -436,11 +499,13 @@ describe('notifications', () => {
     const live = await renderApp();
     const text = `hello ${'x'.repeat(150)}`;
     // Shown page: no notification; room message: none either.
-    act(() => live.deliver(chatMessage({ conversationId: withBob.id, sender: bob, text: 'seen' })));
+    act(() =>
+      deliver(live, chatMessage({ conversationId: withBob.id, sender: bob, text: 'seen' })),
+    );
     visibility = 'hidden';
     act(() => document.dispatchEvent(new Event('visibilitychange')));
-    act(() => live.deliver(chatMessage({ conversationId: ops.id, sender: bob, text: 'room' })));
-    act(() => live.deliver(chatMessage({ conversationId: withBob.id, sender: bob, text })));
+    act(() => deliver(live, chatMessage({ conversationId: ops.id, sender: bob, text: 'room' })));
+    act(() => deliver(live, chatMessage({ conversationId: withBob.id, sender: bob, text })));
     expect(notifier.shown.map(({ title, body, tag }) => ({ title, body, tag }))).toEqual([
       { title: 'bob', body: `${text.slice(0, 100)}…`, tag: withBob.id },
     ]);
@@ -456,7 +521,7 @@ describe('notifications', () => {
     conversations = [general, ops, { ...withBob, muted: true }];
     visibility = 'hidden';
     const live = await renderApp();
-    act(() => live.deliver(chatMessage({ conversationId: withBob.id, sender: bob })));
+    act(() => deliver(live, chatMessage({ conversationId: withBob.id, sender: bob })));
     expect(notifier.shown).toEqual([]);
     expect(entry(/bob/).getAttribute('aria-label')).toContain('1 unread');
   });
