@@ -1,6 +1,6 @@
 import type { ReadPosition } from '@chat/conversation';
 import type { ChatMessage } from '@chat/message';
-import type { TimelineEntry } from '../timeline/timeline.js';
+import { newestConfirmed, type TimelineEntry } from '../timeline/timeline.js';
 
 /** True when the message comes after the read position in timeline order (sentAt, then id). */
 export function isUnreadAfter(message: ChatMessage, position: ReadPosition | undefined): boolean {
@@ -30,15 +30,6 @@ export function firstUnreadId(
   for (const { message, delivery } of entries) {
     if (delivery !== 'sent' || message.sender.id === meId) continue;
     if (isUnreadAfter(message, openedAt.readPosition)) return message.id;
-  }
-  return undefined;
-}
-
-/** The newest message the server stamped: the one a read position can point at. */
-export function newestConfirmed(entries: readonly TimelineEntry[]): ChatMessage | undefined {
-  for (let i = entries.length - 1; i >= 0; i -= 1) {
-    const entry = entries[i];
-    if (entry?.delivery === 'sent') return entry.message;
   }
   return undefined;
 }

@@ -102,3 +102,12 @@ export function createPendingMessage(options: {
   // isPrivate is the API's to say (direct conversations); nothing in the app reads it.
   return { id, text, sender, conversationId, isPrivate: false, sentAt: now.toISOString() };
 }
+
+/** The newest message whose time the server stamped (optimistic copies carry our clock). */
+export function newestConfirmed(entries: readonly TimelineEntry[]): ChatMessage | undefined {
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    const entry = entries[i];
+    if (entry?.delivery === 'sent') return entry.message;
+  }
+  return undefined;
+}
