@@ -79,6 +79,7 @@ describe('conversation routes', () => {
       {
         method: 'POST',
         path: '/api/conversations/dm.a%2Fb.c/messages',
+        query: '',
         body: { id: 'a', text: 'hi' },
       },
     ]);
