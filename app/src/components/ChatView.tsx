@@ -5,7 +5,7 @@ import { SIGN_OUT_URL, type CurrentUser } from '../api/auth.js';
 import { addRoomMember, roomConversation } from '../api/conversations.js';
 import type { CreateChatConnection } from '../connection/chat-connection.js';
 import { useChatConnection } from '../connection/useChatConnection.js';
-import { titleUnread, windowTitle } from '../conversations/conversation-list.js';
+import { formatUnread, titleUnread, windowTitle } from '../conversations/conversation-list.js';
 import { GENERAL_ROUTE, type Route } from '../conversations/route.js';
 import { useConversations } from '../conversations/useConversations.js';
 import { useKeptConversations, useOpenConversation } from '../conversations/useOpenConversation.js';
@@ -157,20 +157,21 @@ export function ChatView({
     document.title = windowTitle(unread);
   }, [unread]);
 
+  const { removed: forget, added } = conversations;
   const handleLeft = useCallback(
     (conversationId: string) => {
-      conversations.removed(conversationId);
+      forget(conversationId);
       go(GENERAL_ROUTE, { replace: true });
     },
-    [conversations, go],
+    [forget, go],
   );
 
   const joinRoom = useCallback(
     async (roomId: string) => {
       const room = await addRoomMember(roomId, me.id, fetchFn);
-      conversations.added(roomConversation(room));
+      added(roomConversation(room));
     },
-    [conversations, fetchFn, me.id],
+    [added, fetchFn, me.id],
   );
 
   const openPerson = useCallback(
@@ -190,7 +191,7 @@ export function ChatView({
           aria-controls="chat-sidebar"
           onClick={() => setSidebarOpen((value) => !value)}
         >
-          {unread > 0 ? `Conversations (${unread})` : 'Conversations'}
+          {unread > 0 ? `Conversations (${formatUnread(unread)})` : 'Conversations'}
         </button>
         <h1 className="chat__title">Chat</h1>
         <ConnectionStatus status={status} />
