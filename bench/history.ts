@@ -15,24 +15,22 @@
 //      (`since=x` is refused with a 400 by the query parser), i.e. HTTP, host and principal.
 //
 // Prints a table and writes JSON to bench/results/history-<time>.json. One run: about 1-2 min.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
-import { startFunctionsHost, type RunningFunctionsHost } from 'functions-host';
-import { startEmulator, type RunningEmulator } from 'signalr-emulator';
+import { directConversationId } from '../api/src/conversations/conversation-id.js';
 import { loadConfig } from '../api/src/config.js';
 import type { ChatMessage, MessagePage } from '../api/src/shared/chat-message.js';
 import { createHubClient } from '../api/src/signalr/rest-client.js';
 import { createChatStorage, readStorageSettings } from '../api/src/storage/index.js';
-import { startAzurite, type AzuriteTables } from '../api/test/support/azurite.js';
-
-const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const API_DIR = join(BENCH_DIR, '..', 'api');
-const RESULTS_DIR = join(BENCH_DIR, 'results');
+import {
+  expectStatus,
+  measure,
+  principal,
+  printMeasurements,
+  startApiStack,
+  writeResults,
+  type ApiStack,
+} from './src/api-stack.js';
 
 interface Options {
   sends: number;
@@ -69,75 +67,10 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-interface Measurement {
-  count: number;
-  failures: number;
-  seconds: number;
-  perSecond: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-/** Runs `count` calls of `task`, `concurrency` at a time, timing each; a throw is a failure. */
-async function measure(
-  count: number,
-  concurrency: number,
-  task: (index: number) => Promise<void>,
-): Promise<Measurement> {
-  const latencies: number[] = [];
-  let failures = 0;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const index = next;
-        next += 1;
-        const t0 = performance.now();
-        try {
-          await task(index);
-          latencies.push(performance.now() - t0);
-        } catch {
-          failures += 1;
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 10) / 10;
-  return {
-    count,
-    failures,
-    seconds: round(seconds),
-    perSecond: round(latencies.length / seconds),
-    latencyMs: {
-      p50: round(percentile(latencies, 50)),
-      p90: round(percentile(latencies, 90)),
-      p99: round(percentile(latencies, 99)),
-      max: round(latencies.at(-1) ?? NaN),
-    },
-  };
-}
-
 const PEOPLE = Array.from({ length: 20 }, (_, i) => ({
   userId: `bench-${i}`,
   userDetails: `bench person ${i}`,
 }));
-
-function principal(person: { userId: string; userDetails: string }): string {
-  return Buffer.from(
-    JSON.stringify({
-      identityProvider: 'github',
-      ...person,
-      userRoles: ['anonymous', 'authenticated'],
-    }),
-  ).toString('base64');
-}
 
 /** 10,000 messages over the last days: mostly public, every tenth private between two people. */
 function seedMessages(count: number): ChatMessage[] {
@@ -150,6 +83,7 @@ function seedMessages(count: number): ChatMessage[] {
       id: randomUUID(),
       text: `seeded message ${i} `.repeat(4).trim(),
       sender: { id: sender.userId, name: sender.userDetails },
+      conversationId: isPrivate ? directConversationId(sender.userId, recipient.userId) : 'general',
       ...(isPrivate ? { recipient: { id: recipient.userId, name: recipient.userDetails } } : {}),
       isPrivate,
       sentAt: new Date(start + i * 5000).toISOString(),
@@ -166,33 +100,17 @@ async function waitUntil(done: () => boolean, what: string): Promise<void> {
   }
 }
 
-async function expectStatus(response: Response, status: number): Promise<string> {
-  const text = await response.text();
-  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}`);
-  return text;
-}
-
 const options = parseOptions(process.argv.slice(2));
 const startedAt = Date.now();
 const log = (text: string): void =>
   console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1)} s] ${text}`);
 
-let azurite: AzuriteTables | undefined;
-let emulator: RunningEmulator | undefined;
-let host: RunningFunctionsHost | undefined;
+let stack: ApiStack | undefined;
 const stopReceiver: (() => Promise<void>)[] = [];
 try {
-  log('building the API (npm run build -w api)');
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: API_DIR, stdio: 'inherit' });
-
-  [azurite, emulator] = await Promise.all([startAzurite(), startEmulator({ port: 0 })]);
-  const env = {
-    AzureSignalRConnectionString: emulator.connectionString,
-    ChatStorageConnectionString: azurite.connectionString,
-    ChatRateLimitCount: '100000',
-  };
-  host = await startFunctionsHost({ appDir: API_DIR, port: 0, env, log: () => undefined });
-  const api = `${host.url}/api`;
+  log('building the API (npm run build -w api) and starting the stack');
+  stack = await startApiStack({ ChatRateLimitCount: '100000' });
+  const { api, env, host, emulator, azurite } = stack;
   log(`stack up: host ${host.url}, emulator ${emulator.endpoint}, Azurite :${azurite.port}`);
 
   // Everyone negotiates once (the directory then has their names), and one official client
@@ -277,6 +195,7 @@ try {
       id: randomUUID(),
       text: `direct save ${i}`,
       sender: { id: person.userId, name: person.userDetails },
+      conversationId: 'general',
       isPrivate: false,
       sentAt: new Date().toISOString(),
     });
@@ -322,12 +241,6 @@ try {
   });
 
   const results = {
-    startedAt: new Date(startedAt).toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      loadAverage: os.loadavg().map((n) => Math.round(n * 10) / 10),
-      node: process.version,
-    },
     options,
     send: {
       full: { ...sendFull, notDelivered, receivedByOne: received - receivedBefore, toReceiver },
@@ -344,32 +257,17 @@ try {
     },
   };
 
-  const row = (name: string, m: Measurement) =>
-    `| ${name.padEnd(44)} | ${String(m.perSecond).padStart(7)} | ${String(m.latencyMs.p50).padStart(7)} | ${String(m.latencyMs.p99).padStart(7)} | ${String(m.failures).padStart(4)} |`;
-  console.log('');
-  console.log(
-    `| ${'operation'.padEnd(44)} | ${'per s'.padStart(7)} | ${'p50 ms'.padStart(7)} | ${'p99 ms'.padStart(7)} | fail |`,
-  );
-  console.log(`|${'-'.repeat(46)}|${'-'.repeat(9)}|${'-'.repeat(9)}|${'-'.repeat(9)}|------|`);
-  console.log(row('(a) POST /api/messages (storage + SignalR)', sendFull));
-  console.log(row('(a) baseline: SignalR push alone', pushOnly));
-  console.log(row('(a) reference: saveMessage alone', saveOnly));
-  console.log(row(`(b) GET latest page (${storedTotal} stored)`, readLatest));
-  console.log(row('(b) GET before= page', readBefore));
-  console.log(row('(b) GET since= catch-up page', readSince));
-  console.log(row('(b) baseline: GET answered before storage', readBaseline));
-  console.log('');
-
-  await mkdir(RESULTS_DIR, { recursive: true });
-  const file = join(
-    RESULTS_DIR,
-    `history-${new Date(startedAt).toISOString().replace(/[:.]/g, '-')}.json`,
-  );
-  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
-  log(`results: ${file}`);
+  printMeasurements([
+    ['(a) POST /api/messages (storage + SignalR)', sendFull],
+    ['(a) baseline: SignalR push alone', pushOnly],
+    ['(a) reference: saveMessage alone', saveOnly],
+    [`(b) GET latest page (${storedTotal} stored)`, readLatest],
+    ['(b) GET before= page', readBefore],
+    ['(b) GET since= catch-up page', readSince],
+    ['(b) baseline: GET answered before storage', readBaseline],
+  ]);
+  log(`results: ${await writeResults('history', startedAt, results)}`);
 } finally {
   for (const stop of stopReceiver) await stop().catch(() => undefined);
-  await host?.close();
-  await emulator?.close();
-  await azurite?.stop();
+  await stack?.close();
 }

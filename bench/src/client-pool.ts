@@ -2,19 +2,30 @@ import WebSocket, { type RawData } from 'ws';
 import { distribution, type Distribution } from './stats.js';
 import {
   HANDSHAKE_REQUEST,
+  MESSAGEPACK_HANDSHAKE_REQUEST,
+  MESSAGEPACK_PING,
   PING_MESSAGE,
   nowMs,
+  parseMessagePack,
   parseRecord,
+  protocolOf,
+  splitHandshake,
+  splitMessagePack,
   splitRecords,
   type BenchPayload,
+  type ClientProtocol,
 } from './protocol.js';
 import type { Target } from './target.js';
 
 // Raw `ws` clients that do what @microsoft/signalr does on the wire (negotiate, WebSocket,
-// JSON handshake, pings) and nothing else: with thousands of them the official client would
-// measure itself rather than the server. The same pool is used against both servers.
+// JSON or MessagePack handshake, pings) and nothing else: with thousands of them the official
+// client would measure itself rather than the server. The same pool is used against both servers.
 
-export type BroadcastListener = (payload: BenchPayload, receivedAt: number) => void;
+export type BroadcastListener = (
+  payload: BenchPayload,
+  receivedAt: number,
+  protocol: ClientProtocol,
+) => void;
 
 export interface ConnectReport {
   requested: number;
@@ -67,12 +78,18 @@ const MAX_ERRORS_KEPT = 5;
 
 export class ClientPool implements Clients {
   private readonly sockets: WebSocket[] = [];
+  /** The MessagePack clients among `sockets` (they ping in MessagePack). */
+  private readonly messagePack = new WeakSet<WebSocket>();
   private listener: BroadcastListener = () => undefined;
   private keepAlive: NodeJS.Timeout | undefined;
   private closedByServer = 0;
   private closing = false;
 
-  constructor(private readonly target: Target) {}
+  /** `messagePackShare`: the fraction of clients (by index, evenly spread) that speak MessagePack. */
+  constructor(
+    private readonly target: Target,
+    private readonly messagePackShare = 0,
+  ) {}
 
   onBroadcast(listener: BroadcastListener): void {
     this.listener = listener;
@@ -140,7 +157,10 @@ export class ClientPool implements Clients {
     if (this.keepAlive) return;
     // The service drops clients silent for 30 s; the official client pings every 15 s.
     this.keepAlive = setInterval(() => {
-      for (const ws of this.sockets) if (ws.readyState === WebSocket.OPEN) ws.send(PING_MESSAGE);
+      for (const ws of this.sockets) {
+        if (ws.readyState !== WebSocket.OPEN) continue;
+        ws.send(this.messagePack.has(ws) ? MESSAGEPACK_PING : PING_MESSAGE);
+      }
     }, KEEP_ALIVE_MS);
     this.keepAlive.unref();
   }
@@ -158,15 +178,17 @@ export class ClientPool implements Clients {
     if (typeof connectionToken !== 'string') throw new Error('negotiate: no connectionToken');
 
     const ws = new WebSocket(this.target.webSocketUrl(connectionToken, accessToken));
-    await this.handshake(ws, timeoutMs);
-    ws.on('message', (data) => this.receive(data));
+    const protocol = protocolOf(index, this.messagePackShare);
+    if (protocol === 'messagepack') this.messagePack.add(ws);
+    await this.handshake(ws, protocol, timeoutMs);
+    ws.on('message', (data) => this.receive(data, protocol));
     ws.on('close', () => {
       if (!this.closing) this.closedByServer++;
     });
     return ws;
   }
 
-  private handshake(ws: WebSocket, timeoutMs: number): Promise<void> {
+  private handshake(ws: WebSocket, protocol: ClientProtocol, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const fail = (reason: string): void => {
         clearTimeout(timer);
@@ -176,41 +198,47 @@ export class ClientPool implements Clients {
         reject(new Error(reason));
       };
       const timer = setTimeout(() => fail(`handshake: no answer in ${timeoutMs} ms`), timeoutMs);
-      ws.once('open', () => ws.send(HANDSHAKE_REQUEST));
+      ws.once('open', () =>
+        ws.send(protocol === 'json' ? HANDSHAKE_REQUEST : MESSAGEPACK_HANDSHAKE_REQUEST),
+      );
       ws.once('error', (error) => fail(`websocket: ${error.message}`));
       ws.once('close', (code, reason) => fail(`websocket closed ${code} ${reason.toString()}`));
       ws.once('message', (data) => {
-        const [answer, ...rest] = splitRecords(rawText(data));
-        const parsed = JSON.parse(answer ?? 'null') as { error?: unknown } | null;
+        // The answer is JSON text whatever the protocol; what follows is in the protocol.
+        const { answer, rest } = splitHandshake(rawBytes(data));
+        const parsed = JSON.parse(answer || 'null') as { error?: unknown } | null;
         if (parsed === null || parsed.error !== undefined) {
-          fail(`handshake refused: ${answer ?? '(empty)'}`);
+          fail(`handshake refused: ${answer || '(empty)'}`);
           return;
         }
         clearTimeout(timer);
         ws.removeAllListeners();
         ws.on('error', () => undefined);
-        if (rest.length > 0) this.dispatch(rest, nowMs());
+        if (rest.length > 0) this.dispatch(rest, protocol, nowMs());
         resolve();
       });
     });
   }
 
-  private receive(data: RawData): void {
+  private receive(data: RawData, protocol: ClientProtocol): void {
     // Stamp before parsing, so that client-side parsing cost is not counted as latency.
     const receivedAt = nowMs();
-    this.dispatch(splitRecords(rawText(data)), receivedAt);
+    this.dispatch(rawBytes(data), protocol, receivedAt);
   }
 
-  private dispatch(records: string[], receivedAt: number): void {
-    for (const record of records) {
-      const message = parseRecord(record);
-      if (message.kind === 'broadcast') this.listener(message.payload, receivedAt);
+  private dispatch(data: Buffer, protocol: ClientProtocol, receivedAt: number): void {
+    const messages =
+      protocol === 'json'
+        ? splitRecords(data.toString('utf8')).map(parseRecord)
+        : splitMessagePack(data).map(parseMessagePack);
+    for (const message of messages) {
+      if (message.kind === 'broadcast') this.listener(message.payload, receivedAt, protocol);
     }
   }
 }
 
-function rawText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+function rawBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }

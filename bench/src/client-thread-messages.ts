@@ -3,6 +3,7 @@ import type { ConnectBatch } from './client-pool.js';
 
 export interface ClientThreadData {
   port: number;
+  messagePackShare: number;
 }
 
 export type ThreadRequest =
@@ -21,7 +22,10 @@ export type ThreadReply =
   | { type: 'connected'; id: number; batch: ConnectBatch }
   | { type: 'status'; id: number; open: number; serverCloses: number }
   | { type: 'closed'; id: number }
-  /** Deliveries since the last batch, four numbers each: run, seq, sentAt, receivedAt. */
+  /**
+   * Deliveries since the last batch, five numbers each: run, seq, sentAt, receivedAt, and 1 for
+   * a MessagePack client (0 for JSON).
+   */
   | { type: 'receipts'; receipts: Float64Array };
 
-export const RECEIPT_FIELDS = 4;
+export const RECEIPT_FIELDS = 5;

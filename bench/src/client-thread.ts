@@ -12,15 +12,15 @@ import { describeTarget } from './target.js';
 
 if (!parentPort) throw new Error('client-thread.ts runs as a worker thread only');
 const port = parentPort;
-const { port: serverPort } = workerData as ClientThreadData;
-const pool = new ClientPool(describeTarget(serverPort));
+const { port: serverPort, messagePackShare } = workerData as ClientThreadData;
+const pool = new ClientPool(describeTarget(serverPort), messagePackShare);
 const reply = (message: ThreadReply, transfer: ArrayBuffer[] = []): void =>
   port.postMessage(message, transfer);
 
 let pending: number[] = [];
-pool.onBroadcast((payload, receivedAt) => {
+pool.onBroadcast((payload, receivedAt, protocol) => {
   if (pending.length === 0) setImmediate(flush);
-  pending.push(payload.run, payload.seq, payload.sentAt, receivedAt);
+  pending.push(payload.run, payload.seq, payload.sentAt, receivedAt, protocol === 'json' ? 0 : 1);
 });
 
 function flush(): void {

@@ -1,6 +1,12 @@
 import type { Broadcaster } from './broadcaster.js';
 import type { Clients } from './client-pool.js';
-import { broadcastBody, makePayload, nowMs, type BenchPayload } from './protocol.js';
+import {
+  broadcastBody,
+  makePayload,
+  nowMs,
+  type BenchPayload,
+  type ClientProtocol,
+} from './protocol.js';
 import { distribution, type Distribution } from './stats.js';
 
 export interface FanoutOptions {
@@ -26,6 +32,8 @@ export interface FanoutResult {
   messagesPerSecond: number;
   /** REST call sent → frame received by a client, over every delivery. */
   latencyMs: Distribution;
+  /** The same, for the JSON clients and for the MessagePack clients apart. */
+  byProtocol: Record<ClientProtocol, { delivered: number; latencyMs: Distribution }>;
 }
 
 let nextRun = 0;
@@ -45,6 +53,7 @@ export async function runFanout(
   const expected = broadcasts * clients;
   const received = new Uint32Array(broadcasts);
   const latencies = new Float64Array(expected);
+  const perProtocol: Record<ClientProtocol, number[]> = { json: [], messagepack: [] };
   let delivered = 0;
   let completed = 0;
   let lastDelivery = 0;
@@ -58,9 +67,10 @@ export async function runFanout(
     wake?.();
   };
 
-  pool.onBroadcast((payload: BenchPayload, receivedAt: number) => {
+  pool.onBroadcast((payload: BenchPayload, receivedAt: number, protocol: ClientProtocol) => {
     if (payload.run !== run || payload.seq >= broadcasts) return;
     if (delivered < expected) latencies[delivered] = receivedAt - payload.sentAt;
+    perProtocol[protocol].push(receivedAt - payload.sentAt);
     delivered++;
     lastDelivery = receivedAt;
     if (++received[payload.seq]! === clients) complete();
@@ -115,5 +125,12 @@ export async function runFanout(
     durationMs,
     messagesPerSecond: durationMs > 0 ? (delivered / durationMs) * 1000 : 0,
     latencyMs: distribution(latencies, Math.min(delivered, expected)),
+    byProtocol: {
+      json: { delivered: perProtocol.json.length, latencyMs: distribution(perProtocol.json) },
+      messagepack: {
+        delivered: perProtocol.messagepack.length,
+        latencyMs: distribution(perProtocol.messagepack),
+      },
+    },
   };
 }

@@ -14,6 +14,8 @@ export interface BenchOptions {
   unloadedBroadcasts: number;
   payloadBytes: number;
   holdClients: number;
+  /** Share of the clients (fan-out and hold) that speak MessagePack instead of JSON. */
+  messagePackShare: number;
   holdSeconds: number;
   timeoutSeconds: number;
   outDir: string;
@@ -29,7 +31,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --in-flight 4              broadcasts sent but not yet delivered to every client, at most
   --unloaded-broadcasts 50   then broadcasts one at a time, for latency without queueing (0: skip)
   --payload-bytes 1024       size of the JSON argument of each broadcast
-  --hold-clients 5000        clients of the hold phase (0 skips it)
+  --messagepack 0.5          share of the clients speaking MessagePack (0: all JSON, 1: all MessagePack)
+  --hold-clients 10000       clients of the hold phase (0 skips it)
   --hold-seconds 10          how long the hold phase keeps them before checking
   --timeout-seconds 60       upper bound for each fan-out
   --out <dir>                where the JSON report goes (default: bench/results)`;
@@ -51,7 +54,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       'in-flight': { type: 'string', default: '4' },
       'unloaded-broadcasts': { type: 'string', default: '50' },
       'payload-bytes': { type: 'string', default: '1024' },
-      'hold-clients': { type: 'string', default: '5000' },
+      messagepack: { type: 'string', default: '0.5' },
+      'hold-clients': { type: 'string', default: '10000' },
       'hold-seconds': { type: 'string', default: '10' },
       'timeout-seconds': { type: 'string', default: '60' },
       out: { type: 'string', default: DEFAULT_OUT_DIR },
@@ -78,10 +82,19 @@ export function parseOptions(argv: string[]): BenchOptions {
     unloadedBroadcasts: count('unloaded-broadcasts', values['unloaded-broadcasts'], 0),
     payloadBytes: count('payload-bytes', values['payload-bytes'], 0),
     holdClients: count('hold-clients', values['hold-clients'], 0),
+    messagePackShare: share('messagepack', values.messagepack),
     holdSeconds: count('hold-seconds', values['hold-seconds'], 0),
     timeoutSeconds: count('timeout-seconds', values['timeout-seconds'], 1),
     outDir: values.out,
   };
+}
+
+function share(name: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new Error(`--${name} must be a number from 0 to 1, got ${text}`);
+  }
+  return value;
 }
 
 function count(name: string, text: string, min: number): number {

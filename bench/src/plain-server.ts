@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { RECORD_SEPARATOR } from './protocol.js';
+import { RECORD_SEPARATOR, messagePackInvocation } from './protocol.js';
 
 // The baseline: the least a server must do to deliver the same frames to the same clients.
-// It answers negotiate and the JSON handshake so that the bench clients are byte-for-byte the
-// ones used against the emulator, skips token checks and keeps no per-connection state beyond
-// the socket, and serialises and UTF-8-encodes each broadcast once before writing that one buffer
-// to every socket as a text frame (ws.send(string) would encode it again for every client).
+// It answers negotiate and the handshake (JSON or MessagePack) so that the bench clients are
+// byte-for-byte the ones used against the emulator, skips token checks and keeps no
+// per-connection state beyond the socket and its protocol, and serialises each broadcast once
+// per protocol before writing that one buffer to every socket of the protocol (ws.send(string)
+// would encode it again for every client).
 
 export interface PlainServer {
   port: number;
@@ -19,9 +20,16 @@ export interface PlainServer {
 const BROADCAST_ROUTE = /^\/api\/hubs\/[^/]+\/:send$/;
 const HANDSHAKE_RESPONSE = `{}${RECORD_SEPARATOR}`;
 const TEXT_FRAME = { binary: false } as const;
+const BINARY_FRAME = { binary: true } as const;
+
+/** The connected clients, by the protocol their handshake asked for. */
+interface Clients {
+  json: Set<WebSocket>;
+  messagepack: Set<WebSocket>;
+}
 
 export async function startPlainServer(host = '127.0.0.1'): Promise<PlainServer> {
-  const clients = new Set<WebSocket>();
+  const clients: Clients = { json: new Set(), messagepack: new Set() };
   const wss = new WebSocketServer({ noServer: true });
 
   const server = createServer((request, response) => {
@@ -41,9 +49,9 @@ export async function startPlainServer(host = '127.0.0.1'): Promise<PlainServer>
 
   return {
     port,
-    connectionCount: () => clients.size,
+    connectionCount: () => clients.json.size + clients.messagepack.size,
     close: async () => {
-      for (const ws of clients) ws.terminate();
+      for (const ws of [...clients.json, ...clients.messagepack]) ws.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -51,20 +59,24 @@ export async function startPlainServer(host = '127.0.0.1'): Promise<PlainServer>
   };
 }
 
-function acceptClient(ws: WebSocket, clients: Set<WebSocket>): void {
+function acceptClient(ws: WebSocket, clients: Clients): void {
   // The first message is the handshake; the client only counts once it has been answered.
-  ws.once('message', () => {
+  ws.once('message', (data: Buffer) => {
+    const set = data.includes('"messagepack"') ? clients.messagepack : clients.json;
     ws.send(HANDSHAKE_RESPONSE);
-    clients.add(ws);
+    set.add(ws);
   });
-  ws.on('close', () => clients.delete(ws));
+  ws.on('close', () => {
+    clients.json.delete(ws);
+    clients.messagepack.delete(ws);
+  });
   ws.on('error', () => ws.terminate());
 }
 
 async function route(
   request: IncomingMessage,
   response: ServerResponse,
-  clients: Set<WebSocket>,
+  clients: Clients,
 ): Promise<void> {
   const path = (request.url ?? '').split('?')[0] ?? '';
   if (request.method === 'POST' && path === '/client/negotiate') {
@@ -83,7 +95,11 @@ async function route(
     const frame = Buffer.from(
       `${JSON.stringify({ type: 1, target: body.target, arguments: body.arguments })}${RECORD_SEPARATOR}`,
     );
-    for (const ws of clients) ws.send(frame, TEXT_FRAME);
+    for (const ws of clients.json) ws.send(frame, TEXT_FRAME);
+    if (clients.messagepack.size > 0) {
+      const binary = messagePackInvocation(body.target, body.arguments);
+      for (const ws of clients.messagepack) ws.send(binary, BINARY_FRAME);
+    }
     response.writeHead(202).end();
     return;
   }

@@ -6,7 +6,7 @@ import type { ServerKind } from './server-messages.js';
 export const AIMS = {
   minThroughputRatio: 0.7,
   maxP99Ratio: 1.5,
-  holdClients: 5000,
+  holdClients: 10_000,
 } as const;
 
 export type PerTarget<T> = Partial<Record<ServerKind, T>>;
@@ -18,6 +18,8 @@ export interface RoundRatios {
   p99: number;
   serverCpuPerDelivery: number;
   unloadedP99: number;
+  jsonP99: number;
+  messagePackP99: number;
 }
 
 export interface Comparison extends RoundRatios {
@@ -57,6 +59,8 @@ export function compare(
     memoryPerConnection: emulator.memory.rssPerConnection / plain.memory.rssPerConnection,
     throughputAimMet: throughput >= AIMS.minThroughputRatio,
     p99AimMet: p99 <= AIMS.maxP99Ratio,
+    jsonP99: pick('jsonP99'),
+    messagePackP99: pick('messagePackP99'),
   };
 }
 
@@ -77,6 +81,11 @@ function roundRatios(plain: FanoutMeasurement, emulator: FanoutMeasurement): Rou
     p99: emulator.fanout.latencyMs.p99 / plain.fanout.latencyMs.p99,
     serverCpuPerDelivery: emulator.serverCpuMicrosPerDelivery / plain.serverCpuMicrosPerDelivery,
     unloadedP99: (emulator.unloaded?.latencyMs.p99 ?? NaN) / (plain.unloaded?.latencyMs.p99 ?? NaN),
+    jsonP99:
+      emulator.fanout.byProtocol.json.latencyMs.p99 / plain.fanout.byProtocol.json.latencyMs.p99,
+    messagePackP99:
+      emulator.fanout.byProtocol.messagepack.latencyMs.p99 /
+      plain.fanout.byProtocol.messagepack.latencyMs.p99,
   };
 }
 
@@ -180,6 +189,21 @@ export function renderTable({ setups, rounds, hold, comparison }: TableInput): s
       verdict(comparison?.p99AimMet, `<= ${AIMS.maxP99Ratio}x`),
     );
     add(sample, 'delivery latency max (ms)', (s) => ms(s.fanout.latencyMs.max));
+    for (const [protocol, label, ratio] of [
+      ['json', 'JSON', comparison?.jsonP99],
+      ['messagepack', 'MessagePack', comparison?.messagePackP99],
+    ] as const) {
+      if (anySample.fanout.byProtocol[protocol].delivered === 0) continue;
+      add(
+        sample,
+        `${label} clients: delivered; latency p50 / p99 (ms)`,
+        (s) => {
+          const part = s.fanout.byProtocol[protocol];
+          return `${part.delivered}; ${ms(part.latencyMs.p50)} / ${ms(part.latencyMs.p99)}`;
+        },
+        ratio,
+      );
+    }
     if (anySample.unloaded) {
       add(
         sample,

@@ -55,7 +55,7 @@ export async function connectTarget(
   kind: ServerKind,
   options: BenchOptions,
 ): Promise<ConnectedTarget> {
-  const { server, pool, broadcaster, close } = await openTarget(kind, options.clientThreads);
+  const { server, pool, broadcaster, close } = await openTarget(kind, options);
   try {
     const idle = await server.memory();
     const connect = await pool.connect(
@@ -146,7 +146,7 @@ export interface HoldScenario {
 
 /** Many clients connect and stay; afterwards, are they all still there and what do they cost? */
 export async function holdScenario(kind: ServerKind, options: BenchOptions): Promise<HoldScenario> {
-  const { server, pool, broadcaster, close } = await openTarget(kind, options.clientThreads);
+  const { server, pool, broadcaster, close } = await openTarget(kind, options);
   try {
     const idle = await server.memory();
     const connect = await pool.connect(
@@ -185,7 +185,7 @@ export async function holdScenario(kind: ServerKind, options: BenchOptions): Pro
 
 async function openTarget(
   kind: ServerKind,
-  clientThreads: number,
+  { clientThreads, messagePackShare }: BenchOptions,
 ): Promise<{
   server: ServerProcess;
   pool: Clients;
@@ -195,7 +195,9 @@ async function openTarget(
   const server = await startServerProcess(kind);
   const target = describeTarget(server.port);
   const pool: Clients =
-    clientThreads > 0 ? new ThreadedClients(server.port, clientThreads) : new ClientPool(target);
+    clientThreads > 0
+      ? new ThreadedClients(server.port, clientThreads, messagePackShare)
+      : new ClientPool(target, messagePackShare);
   const broadcaster = new Broadcaster(target);
   return {
     server,

@@ -25,8 +25,12 @@ class ClientThread {
   private readonly waiting = new Map<number, (reply: ThreadReply | Error) => void>();
   private readonly worker: Worker;
 
-  constructor(port: number, onReceipts: (receipts: Float64Array) => void) {
-    const data: ClientThreadData = { port };
+  constructor(
+    port: number,
+    messagePackShare: number,
+    onReceipts: (receipts: Float64Array) => void,
+  ) {
+    const data: ClientThreadData = { port, messagePackShare };
     // Module hooks are per thread and Node 20 ignores `--import` for workers: a small script
     // registers tsx in the worker and then loads the TypeScript module.
     const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_SCRIPT.href)}); })`;
@@ -74,10 +78,10 @@ export class ThreadedClients implements Clients {
   private readonly threads: ClientThread[];
   private listener: BroadcastListener = () => undefined;
 
-  constructor(port: number, threadCount: number) {
+  constructor(port: number, threadCount: number, messagePackShare = 0) {
     this.threads = Array.from(
       { length: threadCount },
-      () => new ClientThread(port, (receipts) => this.replay(receipts)),
+      () => new ClientThread(port, messagePackShare, (receipts) => this.replay(receipts)),
     );
   }
 
@@ -147,7 +151,7 @@ export class ThreadedClients implements Clients {
         sentAt: receipts[i + 2]!,
         pad: '',
       };
-      this.listener(payload, receipts[i + 3]!);
+      this.listener(payload, receipts[i + 3]!, receipts[i + 4] === 1 ? 'messagepack' : 'json');
     }
   }
 }

@@ -18,9 +18,20 @@ afterAll(async () => {
 });
 
 interface Report {
-  comparison?: { throughput: number; rounds: unknown[] };
+  comparison?: { throughput: number; messagePackP99: number; rounds: unknown[] };
   setups: Record<string, { connect: { connected: number }; serverConnections: number }>;
-  rounds: Array<Record<string, { fanout: { delivered: number; expected: number } }>>;
+  rounds: Array<
+    Record<
+      string,
+      {
+        fanout: {
+          delivered: number;
+          expected: number;
+          byProtocol: Record<string, { delivered: number }>;
+        };
+      }
+    >
+  >;
   hold: Record<string, { allHeld: boolean; broadcastCheck: { delivered: number } }>;
 }
 
@@ -46,9 +57,21 @@ describe('npm run bench (small)', () => {
     }
     expect(report.rounds).toHaveLength(2);
     for (const round of report.rounds) {
-      expect(round.plain?.fanout).toMatchObject({ delivered: 100, expected: 100 });
-      expect(round.emulator?.fanout).toMatchObject({ delivered: 100, expected: 100 });
+      // By default half the clients speak MessagePack: 10 of each, 5 broadcasts.
+      const split = { json: { delivered: 50 }, messagepack: { delivered: 50 } };
+      expect(round.plain?.fanout).toMatchObject({
+        delivered: 100,
+        expected: 100,
+        byProtocol: split,
+      });
+      expect(round.emulator?.fanout).toMatchObject({
+        delivered: 100,
+        expected: 100,
+        byProtocol: split,
+      });
     }
+    expect(stdout).toMatch(/MessagePack clients: delivered; latency/);
+    expect(report.comparison?.messagePackP99).toBeGreaterThan(0);
     expect(report.comparison?.rounds).toHaveLength(2);
     expect(report.comparison?.throughput).toBeGreaterThan(0);
   });
@@ -57,6 +80,7 @@ describe('npm run bench (small)', () => {
     const out = await mkdtemp(join(tmpdir(), 'bench-'));
     dirs.push(out);
     const args = [script, '--targets', 'emulator', '--client-threads', '2', '--clients', '21'];
+    args.push('--messagepack', '0.3');
     args.push('--broadcasts', '5', '--warmup', '1', '--rounds', '1', '--hold-clients', '0');
     await promisify(execFile)(tsx, [...args, '--out', out], { timeout: 50_000 });
 
@@ -66,6 +90,11 @@ describe('npm run bench (small)', () => {
       connect: { connected: 21 },
       serverConnections: 21,
     });
-    expect(report.rounds[0]?.emulator?.fanout).toMatchObject({ delivered: 105, expected: 105 });
+    // 6 of the 21 clients (30 %, spread over both threads) speak MessagePack.
+    expect(report.rounds[0]?.emulator?.fanout).toMatchObject({
+      delivered: 105,
+      expected: 105,
+      byProtocol: { json: { delivered: 75 }, messagepack: { delivered: 30 } },
+    });
   });
 });

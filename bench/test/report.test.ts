@@ -24,6 +24,11 @@ function measurement(
       durationMs: 1000,
       messagesPerSecond: perSecond,
       latencyMs: latency,
+      // Half the deliveries to each kind of client, the MessagePack ones a little slower.
+      byProtocol: {
+        json: { delivered: 5, latencyMs: latency },
+        messagepack: { delivered: 5, latencyMs: { ...latency, p99: p99 * 1.1 } },
+      },
     },
     cpuShare: { server: 1, clients: 1 },
     serverCpuMicrosPerDelivery: 1_000_000 / perSecond,
@@ -75,6 +80,13 @@ describe('compare', () => {
     const table = renderTable({ setups, rounds, hold: {}, comparison });
     expect(table).toMatch(/fan-out throughput.*0\.50x.*>= 0\.7x MISSED/);
     expect(table).toMatch(/delivery latency p99.*2\.00x.*<= 1\.5x MISSED/);
+    // Each kind of client in its own row, with its own p99 ratio.
+    expect(table).toMatch(
+      /JSON clients: delivered; latency p50 \/ p99 \(ms\) +5; 5\.0 \/ 10\.0 +5; 10\.0 \/ 20\.0 +2\.00x/,
+    );
+    expect(table).toMatch(
+      /MessagePack clients: delivered; latency p50 \/ p99 \(ms\) +5; 5\.0 \/ 11\.0/,
+    );
   });
 
   it('has nothing to compare with one server only', () => {

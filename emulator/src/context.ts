@@ -1,5 +1,5 @@
-import type { ClientInvocationPolicy } from './connection/client-invocations.js';
 import type { ConnectionStore } from './connection/connection-store.js';
+import type { ClientInvocationPolicy } from './connection/hub-connection.js';
 import type { HubLifetimeManager } from './lifetime/hub-lifetime-manager.js';
 import type { ResolvedOptions } from './options.js';
 import type { Upstream } from './upstream/upstream.js';

@@ -49,7 +49,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
       : undefined;
   const context: EmulatorContext = {
     options: resolved,
-    lifetime: new HubLifetimeManager(),
+    lifetime: new HubLifetimeManager(resolved.clock),
     connections: new ConnectionStore(),
     policy: upstream ? forwardToUpstream(upstream) : rejectInServerlessMode,
     upstream,

@@ -15,6 +15,12 @@ export interface EmulatorOptions {
   upstreamTimeoutMs?: number;
   /** Invocations waiting for the upstream per connection; past it they are dropped (logged). */
   upstreamQueueLimit?: number;
+  /** How long a stateful-reconnect connection whose socket dropped waits for the client. */
+  statefulReconnectWindowMs?: number;
+  /** How long the REST `:invoke` operation waits for the client's answer. */
+  clientInvocationTimeoutMs?: number;
+  /** Milliseconds since the epoch: token lifetimes and group ttls (tests move it). */
+  clock?: () => number;
 }
 
 export const DEFAULT_ACCESS_KEY = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH';
@@ -55,5 +61,18 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     upstream: validUpstream(options.upstream),
     upstreamTimeoutMs: positive('upstreamTimeoutMs', options.upstreamTimeoutMs, 100_000),
     upstreamQueueLimit: positive('upstreamQueueLimit', options.upstreamQueueLimit, 1_000),
+    // ASP.NET Core keeps a disconnected connection this long (its DisconnectTimeout).
+    statefulReconnectWindowMs: positive(
+      'statefulReconnectWindowMs',
+      options.statefulReconnectWindowMs,
+      15_000,
+    ),
+    // The server SDKs wait 100 s for a client result (the default of .NET's HttpClient).
+    clientInvocationTimeoutMs: positive(
+      'clientInvocationTimeoutMs',
+      options.clientInvocationTimeoutMs,
+      100_000,
+    ),
+    clock: options.clock ?? Date.now,
   };
 }

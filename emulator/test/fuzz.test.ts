@@ -1,4 +1,5 @@
 import * as signalR from '@microsoft/signalr';
+import { encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import {
   clientToken,
@@ -36,8 +37,33 @@ const VALID = [
   `{"type":8,"sequenceId":1}${RS}`,
 ];
 
+const MESSAGEPACK_HANDSHAKE = `{"protocol":"messagepack","version":1}${RS}`;
+
+/** Valid MessagePack hub messages, each with its one-byte length prefix (all are short). */
+const VALID_MESSAGEPACK = [
+  [6],
+  [1, {}, null, 'send', ['x']],
+  [3, {}, '1', 3, 1],
+  [5, {}, '1'],
+  [8, 1],
+  [7, null],
+].map((message) => {
+  const payload = encode(message);
+  return Buffer.concat([Buffer.from([payload.length]), Buffer.from(payload)]);
+});
+
 function fuzzFrame(rng: ReturnType<typeof random>): string | Buffer {
-  switch (rng.int(8)) {
+  switch (rng.int(9)) {
+    case 7: {
+      // MessagePack: valid, mutated, truncated, or an overlong length prefix
+      const frame = Buffer.from(rng.pick(VALID_MESSAGEPACK));
+      const variant = rng.int(4);
+      if (variant === 1)
+        for (let i = 0; i < 1 + rng.int(3); i++) frame[rng.int(frame.length)] = rng.int(256);
+      if (variant === 2) return frame.subarray(0, rng.int(frame.length));
+      if (variant === 3) return Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+      return frame;
+    }
     case 0: // random bytes, as a binary frame
       return Buffer.from(Array.from({ length: rng.int(200) }, () => rng.int(256)));
     case 1: // random printable text with separators
@@ -86,7 +112,9 @@ describe('robustness', () => {
     const worker = async () => {
       while (sent < FRAMES) {
         const raw = await openRaw(running, `fuzz-${rng.int(5)}`);
-        if (rng.next() < 0.7) raw.socket.send(VALID[0] as string);
+        const handshake = rng.next();
+        if (handshake < 0.5) raw.socket.send(VALID[0] as string);
+        else if (handshake < 0.75) raw.socket.send(MESSAGEPACK_HANDSHAKE);
         const burst = 1 + rng.int(60);
         for (let i = 0; i < burst && raw.socket.readyState === raw.socket.OPEN; i++) {
           raw.socket.send(fuzzFrame(rng));

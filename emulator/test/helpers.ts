@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as signalR from '@microsoft/signalr';
+import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
 import { afterEach } from 'vitest';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../src/index.js';
 
@@ -81,7 +82,12 @@ export async function emulator(options: EmulatorOptions = {}): Promise<RunningEm
  * The app's negotiate endpoint, as our API will answer it: POST <app>/negotiate?user=<id>
  * returns `{url, accessToken}` pointing the client at the emulator.
  */
-export async function negotiateApp(running: RunningEmulator, hub = 'chat'): Promise<string> {
+export async function negotiateApp(
+  running: RunningEmulator,
+  hub = 'chat',
+  /** Where clients are sent: the emulator itself, or a proxy in front of it. */
+  serviceEndpoint = running.endpoint,
+): Promise<string> {
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://app');
     if (request.method !== 'POST' || url.pathname !== '/api/negotiate') {
@@ -92,7 +98,7 @@ export async function negotiateApp(running: RunningEmulator, hub = 'chat'): Prom
     response.writeHead(200, { 'Content-Type': 'application/json' });
     response.end(
       JSON.stringify({
-        url: `${running.endpoint}/client/?hub=${hub}`,
+        url: `${serviceEndpoint}/client/?hub=${hub}`,
         accessToken: clientToken(hub, user),
       }),
     );
@@ -141,18 +147,27 @@ export interface TestClient {
   closed: Promise<Error | undefined>;
 }
 
+export interface ClientOptions {
+  /** The official MessagePack hub protocol instead of JSON. */
+  messagePack?: boolean;
+  statefulReconnect?: boolean;
+}
+
 /** Starts an official client through the app's negotiate endpoint. */
 export async function connect(
   appUrl: string,
   transport: signalR.HttpTransportType,
   user?: string,
   target = 'newMessage',
+  options: ClientOptions = {},
 ): Promise<TestClient> {
   const url = user === undefined ? appUrl : `${appUrl}?user=${encodeURIComponent(user)}`;
-  const connection = new signalR.HubConnectionBuilder()
+  let builder = new signalR.HubConnectionBuilder()
     .withUrl(url, { transport, skipNegotiation: false })
-    .configureLogging(signalR.LogLevel.None)
-    .build();
+    .configureLogging(signalR.LogLevel.None);
+  if (options.messagePack) builder = builder.withHubProtocol(new MessagePackHubProtocol());
+  if (options.statefulReconnect) builder = builder.withStatefulReconnect();
+  const connection = builder.build();
   const inbox = new Inbox();
   connection.on(target, (...args: unknown[]) => inbox.push(args));
   const closed = new Promise<Error | undefined>((resolve) => connection.onclose(resolve));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rejectInServerlessMode } from '../src/connection/client-invocations.js';
 import { HubConnection } from '../src/connection/hub-connection.js';
 import { HubLifetimeManager } from '../src/lifetime/hub-lifetime-manager.js';
+import { MessageType } from '../src/protocol/hub-protocol.js';
 import { OutgoingMessage } from '../src/protocol/outgoing.js';
 import type { Transport } from '../src/transports/transport.js';
 
@@ -9,8 +10,8 @@ import type { Transport } from '../src/transports/transport.js';
 class RecordingTransport implements Transport {
   readonly kind = 'WebSockets' as const;
   readonly written: string[] = [];
-  write(message: OutgoingMessage): void {
-    this.written.push(message.text);
+  write(data: Buffer): void {
+    this.written.push(data.toString('utf8'));
   }
   end(): void {}
   drained(): Promise<void> {
@@ -30,19 +31,26 @@ function setup() {
         clientTimeoutMs: 60_000,
         handshakeTimeoutMs: 60_000,
         maxMessageSize: 1024,
+        statefulReconnectWindowMs: 60_000,
       },
       rejectInServerlessMode,
       { onConnected: (c) => lifetime.add(c), onClosed: (c) => lifetime.remove(c) },
     );
     connection.attach(transport);
-    connection.receive('{"protocol":"json","version":1}\x1e');
-    const received = () => transport.written.slice(1); // after the handshake reply
+    connection.receive(Buffer.from('{"protocol":"json","version":1}\x1e'));
+    // After the handshake reply; an invocation reads as its one argument, anything else as its text.
+    const received = () =>
+      transport.written.slice(1).map((text) => {
+        const message = JSON.parse(text.slice(0, -1)) as { type: number; arguments?: string[] };
+        return message.type === 1 ? message.arguments?.[0] : text;
+      });
     return { connection, received };
   };
   return { lifetime, open, advance: (ms: number) => (now += ms) };
 }
 
-const msg = (text: string) => new OutgoingMessage(text);
+const msg = (text: string) =>
+  new OutgoingMessage({ type: MessageType.Invocation, target: 'm', arguments: [text] });
 
 describe('HubLifetimeManager', () => {
   it('delivers a group send once to a connection that is a member twice over', () => {

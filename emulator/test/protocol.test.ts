@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { emulator } from './helpers.js';
+import { emulator, message, rest } from './helpers.js';
 import { RS, handshaken, openRaw } from './raw-client.js';
 
 describe('hub protocol over a raw WebSocket', () => {
   it.each([
-    [
-      'another protocol',
-      `{"protocol":"messagepack","version":1}${RS}`,
-      /protocol 'messagepack' is not supported/,
-    ],
+    ['another protocol', `{"protocol":"xml","version":1}${RS}`, /protocol 'xml' is not supported/],
     ['an unsupported version', `{"protocol":"json","version":7}${RS}`, /version 7/],
     ['invalid JSON', `{"protocol":${RS}`, /not valid JSON/],
     ['not an object', `[1,2]${RS}`, /JSON object/],
@@ -44,6 +40,26 @@ describe('hub protocol over a raw WebSocket', () => {
     expect(running.connectionCount()).toBe(0);
   });
 
+  it('pings one keep-alive interval after the last message it sent, not two', async () => {
+    const interval = 400;
+    const running = await emulator({ keepAliveIntervalMs: interval, clientTimeoutMs: 10_000 });
+    const raw = await handshaken(running);
+    // Sent right after the handshake: a ping timer that only checks "anything sent since my
+    // last tick?" would stay quiet at its first tick and ping almost two intervals later.
+    const sent = await rest(running, 'POST', '/api/hubs/chat/:send?api-version=2022-06-01', {
+      body: message('newMessage', 'only one'),
+    });
+    expect(sent.status).toBe(202);
+    expect(await raw.nextFrame()).toContain('only one');
+    const messageAt = performance.now();
+    expect(await raw.nextFrame(3 * interval)).toBe(`{"type":6}${RS}`);
+    const pingAfter = performance.now() - messageAt;
+    expect(pingAfter).toBeGreaterThanOrEqual(interval - 50);
+    expect(pingAfter).toBeLessThan(1.5 * interval);
+    // Then one ping per interval while nothing else is sent.
+    expect(await raw.nextFrame(3 * interval)).toBe(`{"type":6}${RS}`);
+  });
+
   it('keeps a client that pings alive past the client timeout', async () => {
     const running = await emulator({ keepAliveIntervalMs: 100, clientTimeoutMs: 400 });
     const raw = await handshaken(running);
@@ -67,7 +83,7 @@ describe('hub protocol over a raw WebSocket', () => {
       `{"type":4,"target":"s","arguments":[],"invocationId":"1"}${RS}`,
       /serverless/,
     ],
-    ['a completion', `{"type":3,"invocationId":"1"}${RS}`, /not supported/],
+    ['an unexpected completion', `{"type":3,"invocationId":"1"}${RS}`, /did not make/],
     ['an oversize message', `{"type":6,"pad":"${'x'.repeat(3000)}"}${RS}`, /maximum size/],
     ['an unterminated oversize message', `{"type":6,"pad":"${'x'.repeat(3000)}`, /maximum size/],
   ])('closes only the connection that sends %s, with the reason', async (_name, frame, reason) => {

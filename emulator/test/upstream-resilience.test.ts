@@ -29,7 +29,7 @@ describe('a hung or slow upstream', () => {
     await upstream.waitFor(1, (r) => r.json?.target === 'slow');
 
     // While the upstream holds alice's invocation: REST sends reach her, bob is answered.
-    await rest(running, 'POST', '/api/hubs/chat/users/alice/:send', {
+    await rest(running, 'POST', '/api/hubs/chat/users/alice/:send?api-version=2022-06-01', {
       body: message('newMessage', 'meanwhile'),
     });
     await expect(other.invoke('fast')).resolves.toBeUndefined();
@@ -121,7 +121,9 @@ describe('a hung or slow upstream', () => {
       )
       .toBe(true);
     const received = new Promise<unknown>((resolve) => client.on('newMessage', resolve));
-    await rest(running, 'POST', '/api/hubs/chat/:send', { body: message('newMessage', 'hi') });
+    await rest(running, 'POST', '/api/hubs/chat/:send?api-version=2022-06-01', {
+      body: message('newMessage', 'hi'),
+    });
     await expect(received).resolves.toBe('hi');
   });
 });

@@ -100,7 +100,7 @@ describe('upstream connection events', () => {
     const response = await rest(
       running,
       'DELETE',
-      `/api/hubs/chat/connections/${kept.connectionId}?reason=${encodeURIComponent('kicked out')}`,
+      `/api/hubs/chat/connections/${kept.connectionId}?api-version=2022-06-01&reason=${encodeURIComponent('kicked out')}`,
     );
     expect(response.status).toBe(200);
     const disconnects = await upstream.waitFor(2, (r) => r.path.endsWith('/disconnected'));
@@ -220,7 +220,9 @@ describe('upstream messages', () => {
     const client = await clientWithClaims(running, 'alice');
     const received = new Promise<unknown>((resolve) => client.on('newMessage', resolve));
     await expect(client.invoke('hello')).rejects.toThrow('Invocation failed, ECONNREFUSED');
-    await rest(running, 'POST', '/api/hubs/chat/:send', { body: message('newMessage', 'still') });
+    await rest(running, 'POST', '/api/hubs/chat/:send?api-version=2022-06-01', {
+      body: message('newMessage', 'still'),
+    });
     await expect(received).resolves.toBe('still');
     const failures = logs.filter((line) => line.includes('ECONNREFUSED'));
     expect(failures.length).toBeGreaterThan(0);

@@ -12,11 +12,11 @@ import {
   conversationTimelineEndpoint,
   sendToConversationEndpoint,
 } from '../http/message-endpoints.js';
-import { respond } from '../http/respond.js';
+import { CONVERSATION_FAILURES, respond } from '../http/respond.js';
 
 /** GET: the caller's conversations. */
 export const conversations: HttpHandler = (request, context) =>
-  respond(context, () => conversationsEndpoint(request));
+  respond(context, () => conversationsEndpoint(request), CONVERSATION_FAILURES);
 
 /** GET: one page of a conversation's timeline; POST: send to it. */
 export const conversationMessages: HttpHandler = (
@@ -30,10 +30,10 @@ export const conversationMessages: HttpHandler = (
   );
 
 export const conversationRead: HttpHandler = (request, context) =>
-  respond(context, () => readPositionEndpoint(request));
+  respond(context, () => readPositionEndpoint(request), CONVERSATION_FAILURES);
 
 export const conversationMute: HttpHandler = (request, context) =>
-  respond(context, () => muteEndpoint(request));
+  respond(context, () => muteEndpoint(request), CONVERSATION_FAILURES);
 
 const { app } = azureFunctions;
 app.http('conversations', {

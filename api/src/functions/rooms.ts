@@ -7,26 +7,28 @@ import {
   roomMemberEndpoint,
   roomMembersEndpoint,
 } from '../http/conversation-endpoints.js';
-import { respond } from '../http/respond.js';
+import { CONVERSATION_FAILURES, respond } from '../http/respond.js';
 
 /** GET: the room directory; POST: create a room. */
 export const rooms: HttpHandler = (request, context) =>
-  respond(context, () =>
-    request.method === 'GET' ? roomDirectoryEndpoint(request) : createRoomEndpoint(request),
+  respond(
+    context,
+    () => (request.method === 'GET' ? roomDirectoryEndpoint(request) : createRoomEndpoint(request)),
+    CONVERSATION_FAILURES,
   );
 
 export const roomMembers: HttpHandler = (request, context) =>
-  respond(context, () => roomMembersEndpoint(request));
+  respond(context, () => roomMembersEndpoint(request), CONVERSATION_FAILURES);
 
 /** PUT: join or add; DELETE: leave. */
 export const roomMember: HttpHandler = (request, context) =>
-  respond(context, () => roomMemberEndpoint(request));
+  respond(context, () => roomMemberEndpoint(request), CONVERSATION_FAILURES);
 
 export const direct: HttpHandler = (request, context) =>
-  respond(context, () => directEndpoint(request));
+  respond(context, () => directEndpoint(request), CONVERSATION_FAILURES);
 
 export const people: HttpHandler = (request, context) =>
-  respond(context, () => peopleEndpoint(request));
+  respond(context, () => peopleEndpoint(request), CONVERSATION_FAILURES);
 
 const { app } = azureFunctions;
 app.http('rooms', {

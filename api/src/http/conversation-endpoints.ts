@@ -1,6 +1,6 @@
 // The conversation routes other than messages: the caller's list, read positions, mute, rooms,
 // direct conversations and the directory of people. Each is a few lines over conversations/.
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpRequest } from '@azure/functions';
 import { openDirectConversation } from '../conversations/direct.js';
 import { markRead, setMuted } from '../conversations/read-state.js';
 import type { Refusal } from '../conversations/refusal.js';
@@ -10,46 +10,19 @@ import {
   removeMember,
   roomDirectory,
   roomMembers,
-  type Person,
 } from '../conversations/rooms.js';
 import { listConversations } from '../conversations/summaries.js';
-import { readClientPrincipal } from '../principal.js';
 import type {
   ConversationList,
   MemberList,
   PeopleList,
   RoomDirectory,
 } from '../shared/conversation.js';
-import { errorResponse, jsonResponse, refusalResponse, unauthenticated } from './errors.js';
-import { readJsonBody } from './json-body.js';
+import { asCaller, withBody } from './caller.js';
+import { errorResponse, jsonResponse, refusalResponse } from './errors.js';
 import { getConversationServices } from './services.js';
 
 type Outcome<T> = ({ ok: true } & T) | Refusal;
-
-function callerOf(request: HttpRequest): Person | undefined {
-  const principal = readClientPrincipal(request.headers);
-  return principal ? { id: principal.userId, name: principal.userDetails } : undefined;
-}
-
-/** Runs `work` as the signed-in caller; 401 without one. */
-async function asCaller(
-  request: HttpRequest,
-  work: (caller: Person) => Promise<HttpResponseInit>,
-): Promise<HttpResponseInit> {
-  const caller = callerOf(request);
-  return caller ? work(caller) : unauthenticated();
-}
-
-/** Like asCaller, with the JSON body read first (a 4xx when it is not one). */
-function withBody(
-  request: HttpRequest,
-  work: (caller: Person, body: unknown) => Promise<HttpResponseInit>,
-): Promise<HttpResponseInit> {
-  return asCaller(request, async (caller) => {
-    const body = await readJsonBody(request);
-    return body.ok ? work(caller, body.value) : body.response;
-  });
-}
 
 function answer<T>(outcome: Outcome<T>, status: number, pick: (value: T) => unknown) {
   return outcome.ok ? jsonResponse(status, pick(outcome)) : refusalResponse(outcome);

@@ -3,7 +3,6 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { sendChatMessage, type SendOutcome } from '../chat/send-message.js';
 import { decideAccess } from '../conversations/access.js';
 import { directConversationId } from '../conversations/conversation-id.js';
-import { readClientPrincipal, type ClientPrincipal } from '../principal.js';
 import {
   MAX_MESSAGE_LENGTH,
   validateSendMessageRequest,
@@ -13,46 +12,40 @@ import {
 } from '../shared/chat-message.js';
 import { GENERAL_ROOM_ID } from '../shared/conversation.js';
 import { StorageUnavailableError, StorageValidationError } from '../storage/index.js';
-import { errorResponse, jsonResponse, refusalResponse, unauthenticated } from './errors.js';
-import { readJsonBody } from './json-body.js';
+import { asCaller, withBody, type Caller } from './caller.js';
+import { errorResponse, jsonResponse, refusalResponse } from './errors.js';
 import { getChatServices, getConversationServices } from './services.js';
 import { CATCH_UP_SETTLE_MS } from './storage-access.js';
 import { parseTimelineQuery } from './timeline-query.js';
 
 /** POST /api/conversations/{id}/messages: validate, rate-limit, check, store, then push. */
-export async function sendToConversationEndpoint(
+export function sendToConversationEndpoint(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const caller = readClientPrincipal(request.headers);
-  if (!caller) return unauthenticated();
-  const body = await readJsonBody(request);
-  if (!body.ok) return body.response;
-  return send(caller, request.params.id ?? '', body.value, context);
+  return withBody(request, (caller, body) => send(caller, request.params.id ?? '', body, context));
 }
 
 /**
  * The seed's POST /api/messages: without `recipient` to #general, with it to the direct
  * conversation with that person.
  */
-export async function messagesEndpoint(
+export function messagesEndpoint(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const caller = readClientPrincipal(request.headers);
-  if (!caller) return unauthenticated();
-  const body = await readJsonBody(request);
-  if (!body.ok) return body.response;
-  const validation = validateSendMessageRequest(body.value);
-  if (!validation.ok) return outcomeResponse({ kind: 'invalid', problems: validation.problems });
-  const { recipient } = validation.value;
-  const conversationId =
-    recipient === undefined ? GENERAL_ROOM_ID : directConversationId(caller.userId, recipient);
-  return send(caller, conversationId, body.value, context);
+  return withBody(request, async (caller, body) => {
+    const validation = validateSendMessageRequest(body);
+    if (!validation.ok) return outcomeResponse({ kind: 'invalid', problems: validation.problems });
+    const { recipient } = validation.value;
+    const conversationId =
+      recipient === undefined ? GENERAL_ROOM_ID : directConversationId(caller.id, recipient);
+    return send(caller, conversationId, body, context);
+  });
 }
 
 async function send(
-  caller: ClientPrincipal,
+  caller: Caller,
   conversationId: string,
   body: unknown,
   context: InvocationContext,
@@ -69,7 +62,7 @@ async function send(
         onPushFailed: (error, message) =>
           context.warn(`Message ${message.id} stored but not pushed: ${error.message}`),
       },
-      { id: caller.userId, name: caller.userDetails },
+      caller,
       conversationId,
       body,
     );
@@ -95,22 +88,22 @@ export function timelineEndpoint(request: HttpRequest): Promise<HttpResponseInit
   return readTimeline(request, GENERAL_ROOM_ID);
 }
 
-async function readTimeline(request: HttpRequest, conversationId: string) {
-  const caller = readClientPrincipal(request.headers);
-  if (!caller) return unauthenticated();
-  const query = parseTimelineQuery(request.query, CATCH_UP_SETTLE_MS);
-  if (!query.ok) return invalidQuery(query.field, query.reason);
+function readTimeline(request: HttpRequest, conversationId: string) {
+  return asCaller(request, async (caller) => {
+    const query = parseTimelineQuery(request.query, CATCH_UP_SETTLE_MS);
+    if (!query.ok) return invalidQuery(query.field, query.reason);
 
-  const { store } = getConversationServices();
-  const access = await decideAccess(store, caller.userId, conversationId, 'read');
-  if (!access.ok) return refusalResponse(access);
-  try {
-    const page: MessagePage = await store.listTimeline(access.conversation.id, query.value);
-    return jsonResponse(200, page);
-  } catch (error) {
-    if (error instanceof StorageValidationError) return invalidQuery(error.field, error.reason);
-    throw error;
-  }
+    const { store } = getConversationServices();
+    const access = await decideAccess(store, caller.id, conversationId, 'read');
+    if (!access.ok) return refusalResponse(access);
+    try {
+      const page: MessagePage = await store.listTimeline(access.conversation.id, query.value);
+      return jsonResponse(200, page);
+    } catch (error) {
+      if (error instanceof StorageValidationError) return invalidQuery(error.field, error.reason);
+      throw error;
+    }
+  });
 }
 
 function invalidQuery(field: string, reason: string): HttpResponseInit {

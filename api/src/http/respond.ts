@@ -15,6 +15,12 @@ const MESSAGE_FAILURES: FailureWording = {
   storage: 'Message storage is unavailable right now. Try again.',
 };
 
+/** For the conversation routes: every step of theirs can be repeated, so trying again is safe. */
+export const CONVERSATION_FAILURES: FailureWording = {
+  signalR: 'The real-time service failed, so this could not be completed. Try again.',
+  storage: 'Storage is unavailable right now, so this could not be completed. Try again.',
+};
+
 /**
  * Runs an endpoint and turns the failures that are not the client's fault into the API's JSON
  * errors: bad settings (500, naming the setting), the SignalR Service failing (502/503), storage

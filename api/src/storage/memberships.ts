@@ -8,6 +8,7 @@ import { odata, type TableEntityResult } from '@azure/data-tables';
 import type { ConversationKind, RoomVisibility } from '../shared/conversation.js';
 import { statusOf } from './errors.js';
 import { comparePositions, encodeId, type Position } from './keys.js';
+import { updateRow } from './optimistic.js';
 import type { ChatTables } from './table.js';
 
 /** What a person's conversation row says about the conversation (copied when they joined). */
@@ -234,44 +235,20 @@ export function createMembershipStore(tables: ChatTables) {
     label: ConversationLabel,
     at: Date,
   ): Promise<Membership> {
-    const partitionKey = personPartition(userId);
-    for (let attempt = 0; ; attempt += 1) {
-      const entity = await pointRead(partitionKey, conversationId);
-      const current = entity ? membershipFromEntity(entity) : undefined;
-      if (current?.readPosition && comparePositions(position, current.readPosition) <= 0) {
-        return current;
-      }
-      const update = {
-        partitionKey,
-        rowKey: conversationId,
-        readMs: position.ms,
-        readId: position.id,
-      };
-      try {
-        if (entity) {
-          await members.run('move read position', (abortSignal) =>
-            members.client.updateEntity(update, 'Merge', { etag: entity.etag, abortSignal }),
-          );
-          return { ...(current as Membership), readPosition: position };
-        }
-        await members.run('move read position', (abortSignal) =>
-          members.client.createEntity(
-            { ...update, ...labelProperties(label), muted: false, joinedAt: at.toISOString() },
-            { abortSignal },
-          ),
-        );
-        return {
-          conversationId,
-          ...label,
-          readPosition: position,
-          muted: false,
-          joinedAt: at.toISOString(),
-        };
-      } catch (error) {
-        const status = statusOf(error);
-        if ((status !== 412 && status !== 409) || attempt >= 8) throw error;
-      }
-    }
+    const key = { partitionKey: personPartition(userId), rowKey: conversationId };
+    const { current, written } = await updateRow(members, key, 'read position', (entity) => {
+      const held = entity && membershipFromEntity(entity);
+      if (held?.readPosition && comparePositions(position, held.readPosition) <= 0)
+        return undefined;
+      const update = { ...key, readMs: position.ms, readId: position.id };
+      return entity
+        ? update
+        : { ...update, ...labelProperties(label), muted: false, joinedAt: at.toISOString() };
+    });
+    const before: Membership = current
+      ? membershipFromEntity(current)
+      : { conversationId, ...label, muted: false, joinedAt: at.toISOString() };
+    return written ? { ...before, readPosition: position } : before;
   }
 
   /** Mutes or unmutes, creating the row with `label` when the person had none. */

@@ -16,6 +16,7 @@ import {
   timelinePartition,
   UUID_PATTERN,
 } from './keys.js';
+import { updateRow } from './optimistic.js';
 import type { ChatTables } from './table.js';
 
 export interface SaveResult {
@@ -160,30 +161,16 @@ export function createMessageWriter(tables: ChatTables, now: () => number) {
    */
   async function raiseLastMessage(message: ChatMessage): Promise<void> {
     const row = lastMessageRow(message);
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const held = await timeline
-        .run('read last message', (abortSignal) =>
-          timeline.client.getEntity<Record<string, unknown>>(row.partitionKey, row.rowKey, {
-            abortSignal,
-          }),
-        )
-        .catch((error: unknown) => {
-          if (statusOf(error) === 404) return undefined;
-          throw error;
-        });
-      if (held && comparePositions(positionOf(fromEntity(held)), positionOf(message)) >= 0) return;
-      try {
-        await timeline.run('write last message', (abortSignal) =>
-          held
-            ? timeline.client.updateEntity(row, 'Replace', { etag: held.etag, abortSignal })
-            : timeline.client.createEntity(row, { abortSignal }),
-        );
-        return;
-      } catch (error) {
-        const status = statusOf(error);
-        if (status !== 409 && status !== 412) throw error;
-      }
-    }
+    await updateRow(
+      timeline,
+      row,
+      'last message',
+      (held) =>
+        held && comparePositions(positionOf(fromEntity(held)), positionOf(message)) >= 0
+          ? undefined
+          : row,
+      'Replace',
+    );
   }
 
   async function saveMessage(message: ChatMessage): Promise<SaveResult> {

@@ -5,6 +5,7 @@ import { isPlausibleUserId } from '../shared/chat-message.js';
 import { checkPerson, personFromEntity, type Person } from './entities.js';
 import { statusOf, StorageValidationError } from './errors.js';
 import { encodeId, personPartition } from './keys.js';
+import { updateRow } from './optimistic.js';
 import type { ChatTables } from './table.js';
 
 /** getPeople reads one row per id; this keeps one call's work bounded. */
@@ -83,31 +84,11 @@ export function createPeopleDirectory(tables: ChatTables) {
   }
 
   async function countNewPerson(): Promise<void> {
-    for (let attempt = 0; attempt < 8; attempt += 1) {
-      const held = await people
-        .run('read people count', (abortSignal) =>
-          people.client.getEntity<Record<string, unknown>>(STATS_PARTITION, COUNT_ROW_KEY, {
-            abortSignal,
-          }),
-        )
-        .catch((error: unknown) => {
-          if (statusOf(error) === 404) return undefined;
-          throw error;
-        });
-      const count = typeof held?.count === 'number' ? held.count : 0;
-      const row = { partitionKey: STATS_PARTITION, rowKey: COUNT_ROW_KEY, count: count + 1 };
-      try {
-        await people.run('count people', (abortSignal) =>
-          held
-            ? people.client.updateEntity(row, 'Replace', { etag: held.etag, abortSignal })
-            : people.client.createEntity(row, { abortSignal }),
-        );
-        return;
-      } catch (error) {
-        const status = statusOf(error);
-        if (status !== 409 && status !== 412) throw error;
-      }
-    }
+    const key = { partitionKey: STATS_PARTITION, rowKey: COUNT_ROW_KEY };
+    await updateRow(people, key, 'people count', (held) => ({
+      ...key,
+      count: (typeof held?.count === 'number' ? held.count : 0) + 1,
+    }));
   }
 
   /** How many people have ever signed in (#general's member count). */

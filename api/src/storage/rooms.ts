@@ -4,6 +4,7 @@
 import { odata, type TableEntityResult } from '@azure/data-tables';
 import type { RoomVisibility } from '../shared/conversation.js';
 import { RoomNameTakenError, statusOf } from './errors.js';
+import { updateRow } from './optimistic.js';
 import type { ChatTables } from './table.js';
 
 export interface Room {
@@ -116,27 +117,12 @@ export function createRoomStore(tables: ChatTables) {
 
   /** Adds `delta` to the member count, with optimistic concurrency against concurrent joins. */
   async function changeMemberCount(id: string, delta: number): Promise<void> {
-    for (let attempt = 0; attempt < 8; attempt += 1) {
-      const entity = await readRoomEntity(id);
-      if (!entity) return;
+    const key = { partitionKey: PARTITION, rowKey: ROOM_PREFIX + id };
+    await updateRow(rooms, key, 'room member count', (entity) => {
+      if (!entity) return undefined; // no such room: nothing to count
       const count = typeof entity.memberCount === 'number' ? entity.memberCount : 0;
-      try {
-        await rooms.run('count room members', (abortSignal) =>
-          rooms.client.updateEntity(
-            {
-              partitionKey: PARTITION,
-              rowKey: ROOM_PREFIX + id,
-              memberCount: Math.max(0, count + delta),
-            },
-            'Merge',
-            { etag: entity.etag, abortSignal },
-          ),
-        );
-        return;
-      } catch (error) {
-        if (statusOf(error) !== 412) throw error;
-      }
-    }
+      return { ...key, memberCount: Math.max(0, count + delta) };
+    });
   }
 
   return { createRoom, getRoom, listPublicRooms, changeMemberCount };

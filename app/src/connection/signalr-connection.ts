@@ -73,6 +73,9 @@ class SignalRChatConnection implements ChatConnection {
     this.browserOffline = !options.browser.navigator.onLine;
     this.hub = new HubConnectionBuilder()
       .withUrl(options.url)
+      // A short network drop resumes the same connection and the service resends what the
+      // socket lost, so no catch-up round trip is needed; longer outages still reconnect below.
+      .withStatefulReconnect()
       .withAutomaticReconnect({
         nextRetryDelayInMilliseconds: (context: RetryContext) => {
           if (isUnauthorizedError(context.retryReason)) {

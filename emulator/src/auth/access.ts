@@ -47,10 +47,10 @@ function parseUrl(value: string): URL | undefined {
   }
 }
 
-function verify(token: string, key: string): JwtClaims {
+function verify(token: string, key: string, nowMs: number): JwtClaims {
   return verifyHs256(token, {
     key,
-    nowSeconds: Math.floor(Date.now() / 1000),
+    nowSeconds: Math.floor(nowMs / 1000),
     clockSkewSeconds: CLOCK_SKEW_SECONDS,
   });
 }
@@ -70,8 +70,9 @@ export function authorizeClient(
   hub: string,
   key: string,
   port: number,
+  nowMs: number,
 ): ClientIdentity {
-  const claims = verify(requestToken(request, url), key);
+  const claims = verify(requestToken(request, url), key, nowMs);
   const origins = acceptedOrigins(request, port);
   const names = audiences(claims);
   let sawOtherHub = false;
@@ -91,8 +92,14 @@ export function authorizeClient(
 }
 
 /** Checks a REST token: signature, lifetime, and `aud` = the request URL without its query. */
-export function authorizeRest(request: IncomingMessage, url: URL, key: string, port: number): void {
-  const claims = verify(requestToken(request, url), key);
+export function authorizeRest(
+  request: IncomingMessage,
+  url: URL,
+  key: string,
+  port: number,
+  nowMs: number,
+): void {
+  const claims = verify(requestToken(request, url), key, nowMs);
   const origins = acceptedOrigins(request, port);
   const path = url.pathname;
   for (const audience of audiences(claims)) {

@@ -62,3 +62,13 @@ export function verifyHs256(token: string, options: VerifyOptions): JwtClaims {
   }
   return claims;
 }
+
+/** Signs `claims` with HS256 (the emulator's own tokens: the REST `:generateToken` operation). */
+export function signHs256(claims: JwtClaims, key: string): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
+  const signature = createHmac('sha256', Buffer.from(key, 'utf8'))
+    .update(unsigned)
+    .digest('base64url');
+  return `${unsigned}.${signature}`;
+}

@@ -90,7 +90,11 @@ export class ClientEndpoints {
       } else {
         connection = this.authorizedConnection(request, url);
       }
-      if (connection.transportKind !== undefined || connection.isClosed) {
+      // A stateful-reconnect connection takes a new socket in place of one that dropped.
+      if (
+        connection.isClosed ||
+        (connection.transportKind !== undefined && !connection.canResume)
+      ) {
         throw new HttpError(409, 'The connection already has a transport or has ended.');
       }
     } catch (error) {
@@ -99,7 +103,10 @@ export class ClientEndpoints {
     }
     this.webSockets.handleUpgrade(request, socket, head, (webSocket) => {
       // Another request may have claimed the connection while this upgrade completed.
-      if (connection.isClosed || connection.transportKind !== undefined) {
+      if (
+        connection.isClosed ||
+        (connection.transportKind !== undefined && !connection.canResume)
+      ) {
         webSocket.close(1008, 'The connection already has a transport or has ended.');
         return;
       }
@@ -123,6 +130,8 @@ export class ClientEndpoints {
       body.negotiateVersion = 1;
       body.connectionToken = connection.token;
     }
+    // Only to a client that asked: the official client refuses a flag it did not ask for.
+    if (wantsStatefulReconnect(url)) body.useStatefulReconnect = true;
     sendJson(response, 200, body);
   }
 
@@ -145,6 +154,7 @@ export class ClientEndpoints {
         userId: identity.userId,
         claims: identity.claims,
         clientQuery: clientQuery.toString(),
+        statefulReconnect: wantsStatefulReconnect(url),
       },
       options,
       policy,
@@ -165,6 +175,7 @@ export class ClientEndpoints {
         hub,
         this.context.options.accessKey,
         this.context.port(),
+        this.context.options.clock(),
       );
     } catch (error) {
       if (error instanceof TokenError) throw unauthorized(error);
@@ -240,9 +251,18 @@ export class ClientEndpoints {
     }
     const body = await readBody(request, this.context.options.maxMessageSize);
     if (connection.isClosed) throw new HttpError(404, 'The connection has ended.');
-    connection.receive(body.toString('utf8'));
+    connection.receive(body);
     sendEmpty(response, 200);
   }
+}
+
+/** Stateful reconnect needs negotiate version 1 (the connection token is what a resume names). */
+function wantsStatefulReconnect(url: URL): boolean {
+  return (
+    ClientEndpoints.isNegotiatePath(url.pathname) &&
+    url.searchParams.get('useStatefulReconnect') === 'true' &&
+    Number(url.searchParams.get('negotiateVersion') ?? '0') >= 1
+  );
 }
 
 function toHttpError(error: unknown): HttpError {

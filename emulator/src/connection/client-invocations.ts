@@ -1,16 +1,8 @@
-import { MessageType, type HubMessage } from '../protocol/json-hub-protocol.js';
+import { type HubMessage, MessageType } from '../protocol/hub-protocol.js';
 import type { Upstream } from '../upstream/upstream.js';
-import type { HubConnection } from './hub-connection.js';
+import type { ClientInvocationPolicy } from './hub-connection.js';
 
-/**
- * The seam where invocations a client sends to the server are decided. In serverless mode
- * without upstream there is nobody to deliver them to, so the connection is closed with the
- * reason. With upstream, they are forwarded and answered later with `connection.send`; a
- * policy must never block.
- */
-export interface ClientInvocationPolicy {
-  onInvocation(connection: HubConnection, message: HubMessage): void;
-}
+/** The two policies for invocations a client sends (see ClientInvocationPolicy). */
 
 export const rejectInServerlessMode: ClientInvocationPolicy = {
   onInvocation(connection, message) {

@@ -4,7 +4,7 @@ import { ClientEndpoints } from '../client/client-endpoints.js';
 import type { EmulatorContext } from '../context.js';
 import { handleRest } from '../rest/rest-endpoints.js';
 import { applyCors } from './cors.js';
-import { HttpError, sendError } from './respond.js';
+import { HttpError, sendError, sendRestError } from './respond.js';
 
 function requestUrl(request: IncomingMessage): URL {
   try {
@@ -63,6 +63,9 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  // REST API errors are JSON with an error code; the client endpoints answer in plain text.
+  const isRest = /^\/api(\/|$|\?)/.test(request.url ?? '');
+  const fail = isRest ? sendRestError : sendError;
   try {
     if (applyCors(request, response)) return;
     const url = requestUrl(request);
@@ -84,12 +87,12 @@ async function handle(
         response.setHeader('Connection', 'close');
         setTimeout(() => request.destroy(), 5_000).unref();
       }
-      sendError(response, error);
+      fail(response, error);
       return;
     }
     context.options.log(
       `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
-    sendError(response, new HttpError(500, 'Internal error in the emulator.'));
+    fail(response, new HttpError(500, 'Internal error in the emulator.'));
   }
 }

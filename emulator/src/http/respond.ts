@@ -1,14 +1,51 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** An HTTP failure with a one-line reason, turned into a response at the front door. */
+/**
+ * An HTTP failure with a one-line reason, turned into a response at the front door. `code` is
+ * the REST API's error code (`x-ms-error-code` and the body's `code`); without one, the status
+ * decides it.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    readonly code?: string,
   ) {
     super(message);
   }
+}
+
+/** Codes for REST errors that carry none of their own (the service publishes no full list). */
+const DEFAULT_CODES: Record<number, string> = {
+  400: 'Error.Request.Invalid',
+  401: 'Error.Request.Unauthorized',
+  403: 'Error.Request.Forbidden',
+  404: 'Error.Request.NotFound',
+  405: 'Error.Request.MethodNotAllowed',
+  413: 'Error.Request.TooLarge',
+  500: 'Error.Internal',
+  501: 'Error.Request.NotImplemented',
+};
+
+/**
+ * A REST API error as the service sends it: the swagger's ErrorDetail body
+ * `{"code", "message"}` and the same code in `x-ms-error-code` (HEAD: the header only).
+ */
+export function sendRestError(response: ServerResponse, error: HttpError): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const code = error.code ?? DEFAULT_CODES[error.status] ?? `Error.Http${error.status}`;
+  const body = JSON.stringify({ code, message: error.message.replace(/[\r\n]+/g, ' ') });
+  response.writeHead(error.status, {
+    ...error.headers,
+    'x-ms-error-code': code,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
+  response.end(response.req.method === 'HEAD' ? undefined : body);
 }
 
 export function sendError(response: ServerResponse, error: HttpError): void {

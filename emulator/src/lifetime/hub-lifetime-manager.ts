@@ -231,6 +231,11 @@ export class HubLifetimeManager {
     return (this.hub(hubName).userConnections.get(userId)?.size ?? 0) > 0;
   }
 
+  /** Every connection that a group send reaches, once each. */
+  connectionsInGroup(hubName: string, group: string): HubConnection[] {
+    return [...this.hub(hubName).groupRecipients(group)];
+  }
+
   groupExists(hubName: string, group: string): boolean {
     return this.hub(hubName).groupRecipients(group).size > 0;
   }

@@ -1,14 +1,29 @@
+import type { HubMessage, HubProtocol } from './hub-protocol.js';
+import { isSequenced } from './hub-protocol.js';
+
 /**
- * A message serialized once and written as-is to every target. The UTF-8 bytes are made at most
- * once, on first use, so a fan-out to many WebSockets does not re-encode the string per socket.
+ * A message serialized at most once per hub protocol and written as-is to every target: a
+ * broadcast to a thousand JSON and MessagePack clients is encoded twice, not a thousand times.
  */
 export class OutgoingMessage {
-  private bytes: Buffer | undefined;
+  private readonly encoded = new Map<string, Buffer>();
+  readonly sequenced: boolean;
 
-  constructor(readonly text: string) {}
+  /** `jsonText`: the exact JSON protocol bytes to send, when they exist already (a forwarded upstream answer). */
+  constructor(
+    readonly message: HubMessage,
+    jsonText?: string,
+  ) {
+    if (jsonText !== undefined) this.encoded.set('json', Buffer.from(jsonText, 'utf8'));
+    this.sequenced = isSequenced(message);
+  }
 
-  get buffer(): Buffer {
-    this.bytes ??= Buffer.from(this.text, 'utf8');
-    return this.bytes;
+  bytes(protocol: HubProtocol): Buffer {
+    let bytes = this.encoded.get(protocol.name);
+    if (bytes === undefined) {
+      bytes = protocol.write(this.message);
+      this.encoded.set(protocol.name, bytes);
+    }
+    return bytes;
   }
 }

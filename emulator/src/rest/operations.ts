@@ -1,7 +1,17 @@
 import type { IncomingMessage } from 'node:http';
+import { signHs256 } from '../auth/jwt.js';
 import type { HubLifetimeManager } from '../lifetime/hub-lifetime-manager.js';
 import { checkName } from '../names.js';
-import { closeReason, excludedIds, readInvocation, ttlSeconds } from './payload.js';
+import type { ResolvedOptions } from '../options.js';
+import { listingPage } from './listing.js';
+import {
+  closeReason,
+  excludedIds,
+  minutesToExpire,
+  readInvocation,
+  readPayload,
+  ttlSeconds,
+} from './payload.js';
 
 export interface RestRequest {
   request: IncomingMessage;
@@ -9,13 +19,18 @@ export interface RestRequest {
   hub: string;
   params: Record<string, string>;
   lifetime: HubLifetimeManager;
+  options: ResolvedOptions;
+  /** The port the emulator listens on. */
+  port: number;
 }
 
 export interface RestResult {
   status: number;
-  /** For 404s: the service's `x-ms-error-code`. */
+  /** For errors: the service's `x-ms-error-code`. */
   errorCode?: string;
   message?: string;
+  /** A JSON response body. */
+  body?: unknown;
 }
 
 const accepted: RestResult = { status: 202 };
@@ -140,6 +155,68 @@ export const operations = {
   closeUser(r: RestRequest): RestResult {
     r.lifetime.closeUser(r.hub, user(r), excludedIds(r.url), closeReason(r.url));
     return noContent;
+  },
+
+  /** 2023-07-01: a client token for the hub, as the server SDKs mint it. */
+  generateToken(r: RestRequest): RestResult {
+    const userId = r.url.searchParams.get('userId');
+    if (userId !== null) checkName('user id', userId);
+    const now = Math.floor(r.options.clock() / 1000);
+    const claims: Record<string, unknown> = {
+      aud: `http://localhost:${r.port}/client/?hub=${r.hub.toLowerCase()}`,
+      iat: now,
+      nbf: now,
+      exp: now + minutesToExpire(r.url) * 60,
+    };
+    if (userId !== null) claims['asrs.s.uid'] = userId;
+    return { status: 200, body: { token: signHs256(claims, r.options.accessKey) } };
+  },
+
+  /** 2024-12-01: the connections of a group (added one by one or as a member user's), paged. */
+  listConnectionsInGroup(r: RestRequest): RestResult {
+    const connections = r.lifetime.connectionsInGroup(r.hub, group(r));
+    return { status: 200, body: listingPage(r.request, r.url, connections) };
+  },
+
+  /** 2024-12-01: invokes a client method and answers with what the client returned. */
+  async invoke(r: RestRequest): Promise<RestResult> {
+    const id = connection(r);
+    const payload = await readPayload(r.request);
+    const target = r.lifetime.connection(r.hub, id);
+    if (!target) return connectionMissing(id);
+    const answer = await target.invoke(
+      payload.target,
+      payload.arguments,
+      r.options.clientInvocationTimeoutMs,
+    );
+    switch (answer.kind) {
+      case 'result':
+        return { status: 200, body: { result: answer.result } };
+      case 'error':
+        return {
+          status: 400,
+          errorCode: 'Error.Connection.InvocationFailed',
+          message: `The client's method failed: ${answer.error}`,
+        };
+      case 'timeout':
+        return {
+          status: 504,
+          errorCode: 'Error.Connection.InvocationTimeout',
+          message: answer.error,
+        };
+      case 'closed':
+        return notFound(
+          'Warning.Connection.NotExisted',
+          `Connection '${id}' ended before it answered: ${answer.error}`,
+        );
+    }
+  },
+
+  notImplemented(r: RestRequest): RestResult {
+    return {
+      status: 501,
+      message: `${r.request.method ?? ''} ${r.url.pathname} is in the service's API but not implemented by the emulator (see its README).`,
+    };
   },
 } satisfies Record<string, (r: RestRequest) => RestResult | Promise<RestResult>>;
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError, readBody } from '../http/respond.js';
 import { REST_BODY_LIMIT } from '../options.js';
-import { invocationMessage } from '../protocol/json-hub-protocol.js';
+import { MessageType } from '../protocol/hub-protocol.js';
 import { OutgoingMessage } from '../protocol/outgoing.js';
 
 function field(body: Record<string, unknown>, name: string): unknown {
@@ -12,8 +12,23 @@ function field(body: Record<string, unknown>, name: string): unknown {
   return undefined;
 }
 
-/** Reads a send body `{target, arguments}` and serializes the invocation once for every target. */
+/** A send body `{target, arguments}`, checked. */
+export interface Payload {
+  target: string;
+  arguments: unknown[];
+}
+
+/** Reads a send body; the invocation is serialized once per hub protocol for every target. */
 export async function readInvocation(request: IncomingMessage): Promise<OutgoingMessage> {
+  const payload = await readPayload(request);
+  return new OutgoingMessage({
+    type: MessageType.Invocation,
+    target: payload.target,
+    arguments: payload.arguments,
+  });
+}
+
+export async function readPayload(request: IncomingMessage): Promise<Payload> {
   const raw = (await readBody(request, REST_BODY_LIMIT)).toString('utf8');
   let body: unknown;
   try {
@@ -33,7 +48,7 @@ export async function readInvocation(request: IncomingMessage): Promise<Outgoing
   }
   const args = field(body as Record<string, unknown>, 'arguments') ?? [];
   if (!Array.isArray(args)) throw new HttpError(400, 'The "arguments" field must be an array.');
-  return new OutgoingMessage(invocationMessage(target, args));
+  return { target, arguments: args };
 }
 
 /** `excluded` connection ids: repeated parameters and/or comma-separated values. */
@@ -43,6 +58,19 @@ export function excludedIds(url: URL): ReadonlySet<string> {
     for (const id of value.split(',')) if (id.trim() !== '') ids.add(id.trim());
   }
   return ids;
+}
+
+/** `minutesToExpire` of a generated token: a whole number >= 1 (int32); 60 when absent. */
+export function minutesToExpire(url: URL): number {
+  const value = url.searchParams.get('minutesToExpire');
+  if (value === null || value === '') return 60;
+  if (!/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > 2 ** 31 - 1) {
+    throw new HttpError(
+      400,
+      `Invalid minutesToExpire '${value.slice(0, 40)}': it must be a whole number of minutes, at least 1.`,
+    );
+  }
+  return Number(value);
 }
 
 /** `ttl` in seconds: absent means forever. */

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TokenError, authorizeRest, unauthorized } from '../auth/access.js';
 import type { EmulatorContext } from '../context.js';
-import { HttpError, sendEmpty } from '../http/respond.js';
+import { HttpError, sendEmpty, sendJson } from '../http/respond.js';
 import { checkHubName } from '../names.js';
+import { checkApiVersion } from './api-versions.js';
 import { operations } from './operations.js';
 import { matchRoute } from './routes.js';
 
@@ -32,6 +33,12 @@ export async function handleRest(
     sendEmpty(response, 200);
     return;
   }
+  if (segments.length === 3 && segments.slice(1).join('/').toLowerCase() === 'auth/accesskey') {
+    throw new HttpError(
+      501,
+      'GET /api/auth/accessKey (dynamic access keys for Entra ID) is not implemented by the emulator: sign with its access key.',
+    );
+  }
   const match = matchRoute(method, segments);
   if (match.kind === 'not-found')
     throw new HttpError(404, `No REST API operation at ${url.pathname}.`);
@@ -41,11 +48,12 @@ export async function handleRest(
     });
   }
   try {
-    authorizeRest(request, url, context.options.accessKey, context.port());
+    authorizeRest(request, url, context.options.accessKey, context.port(), context.options.clock());
   } catch (error) {
     if (error instanceof TokenError) throw unauthorized(error);
     throw error;
   }
+  if (match.since !== 'v1') checkApiVersion(url, match.since, `${method} ${url.pathname}`);
   // The service's `application` parameter prefixes the hub: clients then use `<app>_<hub>`.
   const application = url.searchParams.get('application');
   const hub =
@@ -58,11 +66,12 @@ export async function handleRest(
     hub,
     params: match.params,
     lifetime: context.lifetime,
+    options: context.options,
+    port: context.port(),
   });
-  if (result.status === 404) {
-    throw new HttpError(404, result.message ?? 'Not found.', {
-      'x-ms-error-code': result.errorCode ?? 'Warning.NotFound',
-    });
+  if (result.status >= 400) {
+    throw new HttpError(result.status, result.message ?? 'Request failed.', {}, result.errorCode);
   }
-  sendEmpty(response, result.status);
+  if (result.body !== undefined) sendJson(response, result.status, result.body);
+  else sendEmpty(response, result.status);
 }

@@ -1,9 +1,32 @@
+import type { ApiVersion } from './api-versions.js';
 import type { OperationName } from './operations.js';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 
-/** The data-plane routes (api-version 2022-06-01) plus the older `/api/v1` send forms. */
-const ROUTES: ReadonlyArray<readonly [Method, string, OperationName]> = [
+/** The api-version that introduced a route; `v1` routes take none. */
+export type Since = ApiVersion | 'v1';
+
+/**
+ * The data-plane routes of the three API versions (2022-06-01 unless marked) plus the older
+ * `/api/v1` send forms.
+ */
+const ROUTES: ReadonlyArray<readonly [Method, string, OperationName, Since?]> = [
+  ['POST', '/api/hubs/{hub}/:generateToken', 'generateToken', '2023-07-01'],
+  ['POST', '/api/hubs/{hub}/:execute', 'notImplemented', '2023-07-01'],
+  ['GET', '/api/hubs/{hub}/groups/{group}/connections', 'listConnectionsInGroup', '2024-12-01'],
+  ['POST', '/api/hubs/{hub}/connections/{connection}/:invoke', 'invoke', '2024-12-01'],
+  [
+    'POST',
+    '/api/hubs/{hub}/connections/{connection}/streams/{stream}/:send',
+    'notImplemented',
+    '2024-12-01',
+  ],
+  [
+    'POST',
+    '/api/hubs/{hub}/connections/{connection}/streams/{stream}/:complete',
+    'notImplemented',
+    '2024-12-01',
+  ],
   ['POST', '/api/hubs/{hub}/:send', 'broadcast'],
   ['POST', '/api/hubs/{hub}/:closeConnections', 'closeAll'],
   ['POST', '/api/hubs/{hub}/users/{user}/:send', 'sendToUser'],
@@ -35,18 +58,19 @@ const ROUTES: ReadonlyArray<readonly [Method, string, OperationName]> = [
     '/api/hubs/{hub}/groups/{group}/connections/{connection}',
     'removeConnectionFromGroup',
   ],
-  ['POST', '/api/v1/hubs/{hub}', 'broadcast'],
-  ['POST', '/api/v1/hubs/{hub}/users/{user}', 'sendToUser'],
+  ['POST', '/api/v1/hubs/{hub}', 'broadcast', 'v1'],
+  ['POST', '/api/v1/hubs/{hub}/users/{user}', 'sendToUser', 'v1'],
 ];
 
 export type RouteMatch =
-  | { kind: 'found'; operation: OperationName; params: Record<string, string> }
+  | { kind: 'found'; operation: OperationName; since: Since; params: Record<string, string> }
   | { kind: 'method-not-allowed'; allow: string[] }
   | { kind: 'not-found' };
 
-const PATTERNS = ROUTES.map(([method, pattern, operation]) => ({
+const PATTERNS = ROUTES.map(([method, pattern, operation, since = '2022-06-01']) => ({
   method,
   operation,
+  since,
   segments: pattern.split('/').slice(1),
 }));
 
@@ -65,7 +89,9 @@ export function matchRoute(method: string, segments: readonly string[]): RouteMa
       return part.toLowerCase() === actual.toLowerCase();
     });
     if (!matches) continue;
-    if (route.method === method) return { kind: 'found', operation: route.operation, params };
+    if (route.method === method) {
+      return { kind: 'found', operation: route.operation, since: route.since, params };
+    }
     allow.add(route.method);
   }
   return allow.size > 0 ? { kind: 'method-not-allowed', allow: [...allow] } : { kind: 'not-found' };

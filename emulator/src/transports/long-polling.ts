@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import type { OutgoingMessage } from '../protocol/outgoing.js';
 import { MAX_PENDING_BYTES, type OverflowHandler, type Transport } from './transport.js';
 
 /** Longest a poll is held open; below the client's own 100 s poll timeout. */
@@ -12,7 +11,9 @@ const POLL_TIMEOUT_MS = 90_000;
  */
 export class LongPollingTransport implements Transport {
   readonly kind = 'LongPolling' as const;
-  private readonly queue: string[] = [];
+  private readonly queue: Buffer[] = [];
+  /** Poll responses carry raw bytes for a binary protocol, UTF-8 text otherwise. */
+  private binary = false;
   private queuedLength = 0;
   private overflowed = false;
   private pendingPoll: { response: ServerResponse; timer: NodeJS.Timeout } | undefined;
@@ -22,16 +23,16 @@ export class LongPollingTransport implements Transport {
 
   constructor(private readonly onOverflow: OverflowHandler) {}
 
-  write(message: OutgoingMessage): void {
+  write(data: Buffer, binary: boolean): void {
     if (this.ended) return;
-    // String length bounds the byte size within a factor of three: close enough for a safety cap.
+    this.binary = binary;
     if (this.queuedLength > MAX_PENDING_BYTES && !this.overflowed) {
       this.overflowed = true;
       this.onOverflow();
       return;
     }
-    this.queue.push(message.text);
-    this.queuedLength += message.text.length;
+    this.queue.push(data);
+    this.queuedLength += data.length;
     this.flush();
   }
 
@@ -52,15 +53,15 @@ export class LongPollingTransport implements Transport {
    * it) takes over: the old one is completed with 204, as the transport spec says.
    */
   poll(response: ServerResponse): void {
-    if (this.pendingPoll) this.complete(204, '');
+    if (this.pendingPoll) this.complete(204);
     if (this.firstPoll && !this.ended) {
       // The client's first poll only confirms the transport works: answer it at once.
       this.firstPoll = false;
-      respond(response, 200, '');
+      respond(response, 200, EMPTY, false);
       return;
     }
     this.firstPoll = false;
-    const timer = setTimeout(() => this.complete(200, ''), POLL_TIMEOUT_MS);
+    const timer = setTimeout(() => this.complete(200), POLL_TIMEOUT_MS);
     timer.unref();
     this.pendingPoll = { response, timer };
     response.on('close', () => {
@@ -75,7 +76,7 @@ export class LongPollingTransport implements Transport {
   private flush(): void {
     if (!this.pendingPoll) return;
     if (this.queue.length > 0) {
-      const body = this.queue.join('');
+      const body = Buffer.concat(this.queue);
       this.queue.length = 0;
       this.queuedLength = 0;
       const sent = this.complete(200, body);
@@ -84,25 +85,27 @@ export class LongPollingTransport implements Transport {
       if (sent && !sent.writableFinished) sent.once('close', release);
       else release();
     } else if (this.ended) {
-      this.complete(204, '');
+      this.complete(204);
     }
   }
 
-  private complete(status: number, body: string): ServerResponse | undefined {
+  private complete(status: number, body = EMPTY): ServerResponse | undefined {
     const poll = this.pendingPoll;
     if (!poll) return undefined;
     this.pendingPoll = undefined;
     clearTimeout(poll.timer);
-    respond(poll.response, status, body);
+    respond(poll.response, status, body, this.binary);
     return poll.response;
   }
 }
 
-function respond(response: ServerResponse, status: number, body: string): void {
+const EMPTY = Buffer.alloc(0);
+
+function respond(response: ServerResponse, status: number, body: Buffer, binary: boolean): void {
   if (response.writableEnded || response.destroyed) return;
   response.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
+    'Content-Type': binary ? 'application/octet-stream' : 'text/plain; charset=utf-8',
+    'Content-Length': status === 204 ? 0 : body.length,
     'Cache-Control': 'no-cache',
   });
   response.end(status === 204 ? undefined : body);

@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import type { HubConnection } from '../connection/hub-connection.js';
-import type { OutgoingMessage } from '../protocol/outgoing.js';
 import { MAX_PENDING_BYTES, type OverflowHandler, type Transport } from './transport.js';
 
 /**
@@ -31,7 +30,8 @@ export class ServerSentEventsTransport implements Transport {
     return transport;
   }
 
-  write(message: OutgoingMessage): void {
+  /** Text only: the connection refuses binary protocols on this transport at the handshake. */
+  write(data: Buffer): void {
     if (this.ended || this.response.writableEnded) return;
     if (this.response.writableLength > MAX_PENDING_BYTES && !this.overflowed) {
       this.overflowed = true;
@@ -40,7 +40,7 @@ export class ServerSentEventsTransport implements Transport {
     }
     // Hub messages never contain raw line breaks (JSON escapes them), but an SSE event must
     // not either, so split defensively.
-    const lines = message.text.split(/\r?\n/);
+    const lines = data.toString('utf8').split(/\r?\n/);
     this.response.write(lines.map((line) => `data: ${line}\r\n`).join('') + '\r\n');
   }
 

@@ -1,11 +1,10 @@
-import type { OutgoingMessage } from '../protocol/outgoing.js';
-
 export type TransportKind = 'WebSockets' | 'ServerSentEvents' | 'LongPolling';
 
-/** What a hub connection needs from its wire: write framed text, and end. */
+/** What a hub connection needs from its wire: write framed messages, and end. */
 export interface Transport {
   readonly kind: TransportKind;
-  write(message: OutgoingMessage): void;
+  /** Framed hub protocol bytes; `binary` for the MessagePack protocol (a binary WebSocket frame). */
+  write(data: Buffer, binary: boolean): void;
   /** Flushes what is queued where the wire allows it, then ends the wire. Idempotent. */
   end(): void;
   /** Resolves once, after end(), everything written has left (or can no longer leave). */

@@ -1,6 +1,5 @@
 import type { WebSocket } from 'ws';
 import type { HubConnection } from '../connection/hub-connection.js';
-import type { OutgoingMessage } from '../protocol/outgoing.js';
 import { MAX_PENDING_BYTES, type OverflowHandler, type Transport } from './transport.js';
 
 const CLOSE_GRACE_MS = 1000;
@@ -9,10 +8,11 @@ const ABNORMAL_CLOSURE = 1006;
 /** What ASP.NET Core reports for such a socket; the upstream `disconnected` event carries it. */
 const ABNORMAL_CLOSURE_ERROR =
   'The remote party closed the WebSocket connection without completing the close handshake.';
-/** Hub messages are text; one options object for every send instead of one per send. */
+/** One options object per frame kind for every send instead of one per send. */
 const TEXT_FRAME = { binary: false } as const;
+const BINARY_FRAME = { binary: true } as const;
 
-/** WebSockets: each text or binary message is fed to the connection as UTF-8 text. */
+/** WebSockets: each text or binary message is fed to the connection as bytes. */
 export class WebSocketTransport implements Transport {
   readonly kind = 'WebSockets' as const;
   private ended = false;
@@ -23,22 +23,26 @@ export class WebSocketTransport implements Transport {
     private readonly onOverflow: OverflowHandler,
   ) {}
 
-  /** Wires the socket to the connection and attaches this transport to it. */
+  /**
+   * Wires the socket to the connection and attaches this transport to it. Once a stateful
+   * connection has resumed on another socket, this one's late messages and close are ignored.
+   */
   static bind(socket: WebSocket, connection: HubConnection): WebSocketTransport {
     const transport = new WebSocketTransport(socket, () => connection.closeSlowClient());
     connection.attach(transport);
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-      connection.receive(toText(data));
+      if (connection.transport === transport) connection.receive(toBuffer(data));
     });
-    socket.on('close', (code: number) =>
-      connection.transportClosed(code === ABNORMAL_CLOSURE ? ABNORMAL_CLOSURE_ERROR : undefined),
-    );
+    socket.on('close', (code: number) => {
+      if (connection.transport !== transport) return;
+      connection.transportClosed(code === ABNORMAL_CLOSURE ? ABNORMAL_CLOSURE_ERROR : undefined);
+    });
     // 'error' is always followed by 'close'; without a listener it would crash the process.
     socket.on('error', () => undefined);
     return transport;
   }
 
-  write(message: OutgoingMessage): void {
+  write(data: Buffer, binary: boolean): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > MAX_PENDING_BYTES && !this.overflowed) {
       this.overflowed = true;
@@ -46,7 +50,7 @@ export class WebSocketTransport implements Transport {
       return;
     }
     // The same Buffer goes to every socket of a fan-out: no per-socket encoding.
-    this.socket.send(message.buffer, TEXT_FRAME);
+    this.socket.send(data, binary ? BINARY_FRAME : TEXT_FRAME);
   }
 
   drained(): Promise<void> {
@@ -67,8 +71,8 @@ export class WebSocketTransport implements Transport {
   }
 }
 
-function toText(data: Buffer | ArrayBuffer | Buffer[]): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }

@@ -1,4 +1,4 @@
-import { OutgoingMessage } from '../protocol/outgoing.js';
+import type { OutgoingMessage } from '../protocol/outgoing.js';
 import { completionFromResponse, errorCompletion } from './completion.js';
 import { ConnectionQueues, type QueueLimits } from './connection-queues.js';
 import { HttpPoster, UpstreamFailure, type UpstreamResponse } from './http-poster.js';
@@ -84,7 +84,9 @@ export class Upstream {
       async () => {
         const response = await this.post(connection, name, url, invocation.json);
         if (invocationId === undefined) return;
-        connection.send(new OutgoingMessage(this.completion(name, url, invocationId, response)));
+        for (const message of this.completion(name, url, invocationId, response)) {
+          connection.send(message);
+        }
       },
       true,
     );
@@ -94,7 +96,7 @@ export class Upstream {
       );
       if (invocationId !== undefined) {
         const error = 'Invocation failed, too many upstream requests are waiting.';
-        connection.send(new OutgoingMessage(errorCompletion(invocationId, error)));
+        connection.send(errorCompletion(invocationId, error));
       }
     }
     return true;
@@ -160,14 +162,14 @@ export class Upstream {
     url: string,
     invocationId: string,
     response: UpstreamResponse | UpstreamFailure,
-  ): string {
+  ): OutgoingMessage[] {
     if (response instanceof UpstreamFailure) {
-      return errorCompletion(invocationId, `Invocation failed, ${response.message}.`);
+      return [errorCompletion(invocationId, `Invocation failed, ${response.message}.`)];
     }
     const outcome = completionFromResponse(invocationId, response);
     if (outcome.kind === 'completion' && outcome.problem) {
       this.settings.log(`upstream messages/${name.event}: ${describeUrl(url)}: ${outcome.problem}`);
     }
-    return outcome.text;
+    return outcome.messages;
   }
 }
