@@ -155,6 +155,10 @@ export function ChatView({
   const unread = titleUnread(listed);
   useEffect(() => {
     document.title = windowTitle(unread);
+    // Signed out (or unmounted): no count is left behind in the tab.
+    return () => {
+      document.title = windowTitle(0);
+    };
   }, [unread]);
 
   const { removed: forget, added } = conversations;
