@@ -2,7 +2,10 @@
 // later has arrived at the same client (the emulator keeps per-connection order), never after a sleep.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TYPING_EVENT, type TypingNotice } from '../../src/shared/chat-message.js';
+import { randomUUID } from 'node:crypto';
 import { directConversationId } from '../../src/conversations/conversation-id.js';
+import { createRoom, putMember } from '../../src/conversations/rooms.js';
+import { getConversationServices } from '../../src/http/services.js';
 import { typingInvocation } from '../upstream/service-requests.js';
 import { serviceUser, startStack, uniqueUser, type Recorder, type Stack } from './stack.js';
 
@@ -139,6 +142,43 @@ describe('typing', () => {
     await bob1.waitForEvent<TypingNotice>(TYPING_EVENT, (n) => n.user.id === gwen.userId);
     await stack.barrier([unknownTab, bob1]);
     expect(notices(unknownTab)).toEqual([]);
+  });
+
+  it('reaches only the members of a private room, and nobody when the typist is not one', async () => {
+    stack.configure();
+    const alice = uniqueUser('alice');
+    const bob = uniqueUser('bob');
+    const [alice1, bob1, carol1] = await Promise.all([
+      online(alice),
+      online(bob),
+      online(uniqueUser('carol')),
+    ]);
+    const services = getConversationServices();
+    const created = await createRoom(
+      services,
+      { id: alice.userId, name: 'alice' },
+      { name: `typing-${randomUUID().slice(0, 8)}`, visibility: 'private' },
+    );
+    if (!created.ok) throw new Error(created.message);
+    const roomId = created.room.id;
+    const added = await putMember(
+      services,
+      { id: alice.userId, name: 'alice' },
+      roomId,
+      bob.userId,
+    );
+    expect(added.ok).toBe(true);
+
+    expect((await typeFrom(alice1, { conversationId: roomId })).status).toBe(200);
+    await bob1.waitForEvent<TypingNotice>(TYPING_EVENT, (n) => n.conversationId === roomId);
+    // Carol is not a member: her typing there is dropped (200, as for any hint), reaching nobody.
+    expect((await typeFrom(carol1, { conversationId: roomId })).status).toBe(200);
+    await stack.barrier([alice1, bob1, carol1]);
+    expect(notices(carol1)).toEqual([]);
+    expect(notices(bob1)).toEqual([
+      { user: { id: alice.userId, name: 'alice' }, conversationId: roomId },
+    ]);
+    expect(notices(alice1)).toEqual([]);
   });
 
   it("drops a connection's typing beyond two per 3 s (the app sends one), answering 200", async () => {
