@@ -214,6 +214,7 @@ test('a /r/ link reloads into its room; Back and Forward move between conversati
   await bob.page.goto(`/r/${encodeURIComponent(roomId)}`);
   await connected(bob.page);
   await expect(messageWith(bob.page, `welcome to the ${room}`)).toBeVisible();
+  await expect(conversationHeading(bob.page, `#${room}`)).toBeVisible();
   await bob.page.getByRole('button', { name: 'Join room' }).click();
   await expect(conversationLink(bob.page, `#${room}`)).toBeVisible();
   await send(bob.page, 'glad to be here');

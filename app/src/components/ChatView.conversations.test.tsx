@@ -365,9 +365,25 @@ describe('links to people', () => {
     network.route('PUT', '/api/rooms/r-lobby/members/alice-id', () =>
       json({ id: 'r-lobby', name: 'lobby', visibility: 'public', memberCount: 2, isMember: true }),
     );
+    network.route('GET', '/api/rooms', () =>
+      json({
+        rooms: [
+          {
+            id: 'r-lobby',
+            name: 'lobby',
+            topic: 'Say hi',
+            visibility: 'public',
+            memberCount: 1,
+            isMember: false,
+          },
+        ],
+      }),
+    );
     const user = userEvent.setup();
     await renderApp('/r/r-lobby');
     await waitFor(() => expect(texts()).toEqual(['come in']));
+    expect(await screen.findByRole('heading', { name: '#lobby' })).toBeTruthy();
+    expect(screen.getByText('Say hi')).toBeTruthy();
     expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Join room' }));
     expect(await screen.findByRole('textbox', { name: 'Message' })).toBeTruthy();

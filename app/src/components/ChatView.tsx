@@ -20,6 +20,7 @@ import { ConversationView, type ConversationSink } from './ConversationView.js';
 import { JoinRoom } from './JoinRoom.js';
 import { NotificationControl } from './NotificationControl.js';
 import { OnlineList } from './OnlineList.js';
+import { RoomPreviewHeader } from './RoomPreviewHeader.js';
 
 export interface ChatViewProps {
   me: CurrentUser;
@@ -297,7 +298,9 @@ export function ChatView({
                     onLeft={handleLeft}
                     onUnauthorized={onSignedOut}
                   />
-                ) : null
+                ) : member ? null : (
+                  <RoomPreviewHeader roomId={conversationId} fetchFn={fetchFn} />
+                )
               }
               {...(member
                 ? {}
