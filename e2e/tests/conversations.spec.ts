@@ -56,6 +56,8 @@ test('a private room: alice adds bob, carol never sees it; unread counts clear i
   await conversationLink(bob.page, `#${room}`).click();
   await expect(bob.page).toHaveURL(new RegExp(`/r/${roomId}$`));
   await expect(messageWith(bob.page, 'Only for the two of us')).toContainText(ALICE);
+  // What was new when he opened it is marked.
+  await expect(timeline(bob.page).getByRole('separator', { name: 'New messages' })).toBeVisible();
   for (const page of [bob.page, bobTab]) {
     await expect(conversationLink(page, `#${room}`)).toHaveAccessibleName(`#${room}`);
   }
