@@ -19,6 +19,8 @@ export interface Measurement {
   seconds: number;
   perSecond: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** What the first failure said, when there were failures. */
+  firstError?: string;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -53,6 +55,7 @@ export async function measure(
 ): Promise<Measurement> {
   const latencies: number[] = [];
   let failures = 0;
+  let firstError: string | undefined;
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -64,13 +67,15 @@ export async function measure(
         try {
           await task(index);
           latencies.push(performance.now() - t0);
-        } catch {
+        } catch (error) {
           failures += 1;
+          firstError ??= error instanceof Error ? error.message : String(error);
         }
       }
     }),
   );
-  return summarize(latencies, failures, (performance.now() - started) / 1000);
+  const measured = summarize(latencies, failures, (performance.now() - started) / 1000);
+  return firstError === undefined ? measured : { ...measured, firstError };
 }
 
 export interface BenchPerson {
