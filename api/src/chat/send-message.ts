@@ -17,7 +17,7 @@ import type { SlidingWindowRateLimiter } from './rate-limiter.js';
 /** What sending needs from storage. */
 export type MessageStore = Pick<
   ChatStorage,
-  'saveMessage' | 'getPerson' | 'rooms' | 'memberships' | 'readLastMessage' | 'countUnread'
+  'saveMessage' | 'getPerson' | 'rooms' | 'memberships' | 'readLastMessage' | 'unreadPositions'
 >;
 
 export interface SendDependencies {

@@ -10,7 +10,7 @@ import type { Person } from './rooms.js';
 import { summarize, type SummaryOptions } from './summaries.js';
 
 export interface DirectDependencies {
-  store: Pick<ChatStorage, 'getPerson' | 'memberships' | 'readLastMessage' | 'countUnread'>;
+  store: Pick<ChatStorage, 'getPerson' | 'memberships' | 'readLastMessage' | 'unreadPositions'>;
   hub: Pick<ConversationHub, 'sendToUser'>;
   summaries: SummaryOptions;
 }

@@ -2,7 +2,12 @@
 // mute. Listing reads the person's membership partition once, then per conversation one point
 // read (its "last message" row) and, only where something may be unread, one bounded count.
 import type { ConversationSummary, MessagePreview, ReadPosition } from '../shared/conversation.js';
-import { GENERAL_ROOM_ID, GENERAL_ROOM_NAME, PREVIEW_LENGTH } from '../shared/conversation.js';
+import {
+  GENERAL_ROOM_ID,
+  GENERAL_ROOM_NAME,
+  MAX_UNREAD,
+  PREVIEW_LENGTH,
+} from '../shared/conversation.js';
 import type { ChatMessage } from '../shared/chat-message.js';
 import {
   comparePositions,
@@ -10,9 +15,11 @@ import {
   type ConversationLabel,
   type LastMessage,
   type Membership,
+  type Position,
+  type UnreadTally,
 } from '../storage/index.js';
 
-export type SummaryStore = Pick<ChatStorage, 'readLastMessage' | 'countUnread' | 'memberships'>;
+export type SummaryStore = Pick<ChatStorage, 'readLastMessage' | 'unreadPositions' | 'memberships'>;
 
 export interface SummaryOptions {
   /**
@@ -52,6 +59,17 @@ function readPositionOf(membership: Membership): ReadPosition | undefined {
   return mark && { messageId: mark.id, sentAt: new Date(mark.ms).toISOString() };
 }
 
+const UNREAD_CAP = MAX_UNREAD + 1;
+
+/**
+ * The reader's unread count in one conversation, from the fewest reads that can tell:
+ * - nothing unread when the last message is at or before the read position (and settled);
+ * - the tally kept on the membership row when nothing came since it was counted, or when it is
+ *   already "99+" (it can only grow while the read position stays);
+ * - otherwise one bounded count of what came after the tally (or the read position), added to
+ *   it. The new tally covers only what is older than the settle window, so a message stamped
+ *   earlier but stored later is still counted next time.
+ */
 async function unreadCount(
   store: SummaryStore,
   readerId: string,
@@ -61,9 +79,40 @@ async function unreadCount(
 ): Promise<number> {
   if (!last) return 0;
   const read = membership.readPosition;
-  const settled = options.now().getTime() - last.writtenAtMs > options.settleMs;
-  if (read && settled && comparePositions(positionOfMessage(last.message), read) <= 0) return 0;
-  return store.countUnread(membership.conversationId, read, readerId);
+  const nowMs = options.now().getTime();
+  const lastPosition = positionOfMessage(last.message);
+  const settled = nowMs - last.writtenAtMs > options.settleMs;
+  if (read && settled && comparePositions(lastPosition, read) <= 0) return 0;
+
+  const readId = read?.id ?? '';
+  const tally = membership.tally?.readId === readId ? membership.tally : undefined;
+  if (tally && tally.count >= UNREAD_CAP) return UNREAD_CAP;
+  if (tally && settled && comparePositions(lastPosition, tally.upTo) <= 0) return tally.count;
+
+  const from = tally?.upTo ?? read;
+  const { positions, examinedTo } = await store.unreadPositions(
+    membership.conversationId,
+    from,
+    readerId,
+  );
+  const counted = tally?.count ?? 0;
+  const unread = Math.min(UNREAD_CAP, counted + positions.length);
+  // What the next count need not read again: what was examined, up to the settle horizon.
+  const horizon: Position = { ms: nowMs - options.settleMs, id: null };
+  const upTo = examinedTo && comparePositions(examinedTo, horizon) < 0 ? examinedTo : horizon;
+  if (!from || comparePositions(from, upTo) < 0) {
+    const settledCount = positions.filter((p) => comparePositions(p, upTo) <= 0).length;
+    const next: UnreadTally = {
+      upTo,
+      readId,
+      count: Math.min(UNREAD_CAP, counted + settledCount),
+    };
+    // Best effort: without it, the next listing only counts again.
+    await store.memberships
+      .saveTally(readerId, membership.conversationId, next)
+      .catch(() => undefined);
+  }
+  return unread;
 }
 
 export async function summarize(

@@ -17,6 +17,7 @@ import {
   type LastMessage,
   type TimelinePage,
   type TimelineQuery,
+  type UnreadPositions,
 } from './timeline-reader.js';
 
 export interface ChatStorage {
@@ -26,12 +27,12 @@ export interface ChatStorage {
   getMessage(id: string): Promise<ChatMessage | undefined>;
   listTimeline(conversationId: string, query?: TimelineQuery): Promise<TimelinePage>;
   readLastMessage(conversationId: string): Promise<LastMessage | undefined>;
-  /** Others' messages after `after`, counted up to MAX_UNREAD + 1. */
-  countUnread(
+  /** Where others' messages after `after` are, oldest first, up to MAX_UNREAD + 1 of them. */
+  unreadPositions(
     conversationId: string,
     after: Position | undefined,
     readerId: string,
-  ): Promise<number>;
+  ): Promise<UnreadPositions>;
   /**
    * Finishes saves that stopped half way (a crash between writes) more than `olderThanMs` ago
    * (default `unfinishedAfterMs`). Bounded work per call; safe to run anywhere, any time.
@@ -83,7 +84,7 @@ export function createChatStorage(
     saveMessage: writer.saveMessage,
     getMessage: writer.getMessage,
     readLastMessage: reader.readLastMessage,
-    countUnread: reader.countUnread,
+    unreadPositions: reader.unreadPositions,
     findPeople: people.findPeople,
     countPeople: people.countPeople,
     rooms: createRoomStore(tables),

@@ -8,10 +8,21 @@ export type { ImportResult } from './message-import.js';
 export type { SaveResult, SweepResult } from './message-writer.js';
 export { MAX_PEOPLE_PER_CALL, type PersonInput } from './people-directory.js';
 export { TABLE_NAMES } from './table.js';
-export type { LastMessage, TimelinePage, TimelineQuery } from './timeline-reader.js';
+export type {
+  LastMessage,
+  TimelinePage,
+  TimelineQuery,
+  UnreadPositions,
+} from './timeline-reader.js';
 export type { Room } from './rooms.js';
 export { MAX_LISTED_ROOMS } from './rooms.js';
-export type { ConversationLabel, Membership, ReadMark, RoomMember } from './memberships.js';
+export type {
+  ConversationLabel,
+  Membership,
+  ReadMark,
+  RoomMember,
+  UnreadTally,
+} from './memberships.js';
 export { MAX_CONVERSATIONS, MAX_LISTED_MEMBERS } from './memberships.js';
 export { MAX_FOUND_PEOPLE } from './people-directory.js';
 export type { MigrationResult } from './legacy-migration.js';

@@ -24,9 +24,21 @@ export interface ConversationLabel {
 /** A read position: always a message's place in the timeline. */
 export type ReadMark = Position & { id: string };
 
+/**
+ * The person's unread count as last counted: `count` others' messages after the read position
+ * (whose id was `readId`) up to `upTo`, a position older than the settle window when counted, so
+ * no message can be stored before it later. Valid while the read position stays where it was.
+ */
+export interface UnreadTally {
+  upTo: Position;
+  readId: string;
+  count: number;
+}
+
 export interface Membership extends ConversationLabel {
   conversationId: string;
   readPosition?: ReadMark;
+  tally?: UnreadTally;
   muted: boolean;
   joinedAt: string;
 }
@@ -75,6 +87,19 @@ function membershipFromEntity(entity: Entity): Membership {
   }
   if (typeof entity.readMs === 'number' && typeof entity.readId === 'string') {
     membership.readPosition = { ms: entity.readMs, id: entity.readId };
+  }
+  const { tallyMs, tallyId, tallyReadId, tally } = entity;
+  if (
+    typeof tallyMs === 'number' &&
+    typeof tallyId === 'string' &&
+    typeof tallyReadId === 'string' &&
+    typeof tally === 'number'
+  ) {
+    membership.tally = {
+      upTo: { ms: tallyMs, id: tallyId === '' ? null : tallyId },
+      readId: tallyReadId,
+      count: tally,
+    };
   }
   return membership;
 }
@@ -213,6 +238,31 @@ export function createMembershipStore(tables: ChatTables) {
     }
   }
 
+  /**
+   * Keeps an unread tally on the person's row, if the row still exists (never recreating a
+   * conversation they left). A tally written from an old read position is simply not used.
+   */
+  async function saveTally(userId: string, conversationId: string, tally: UnreadTally) {
+    try {
+      await members.run('write unread tally', (abortSignal) =>
+        members.client.updateEntity(
+          {
+            partitionKey: personPartition(userId),
+            rowKey: conversationId,
+            tallyMs: tally.upTo.ms,
+            tallyId: tally.upTo.id ?? '',
+            tallyReadId: tally.readId,
+            tally: tally.count,
+          },
+          'Merge',
+          { etag: '*', abortSignal },
+        ),
+      );
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+
   async function removeMembership(userId: string, conversationId: string): Promise<void> {
     try {
       await members.run('remove membership', (abortSignal) =>
@@ -289,6 +339,7 @@ export function createMembershipStore(tables: ChatTables) {
     removeMembership,
     moveReadPosition,
     setMuted,
+    saveTally,
   };
 }
 

@@ -51,6 +51,13 @@ export interface TimelinePage {
   hasNewer: boolean;
 }
 
+/** Others' messages after a position (see unreadPositions). */
+export interface UnreadPositions {
+  positions: Position[];
+  /** Present when the read stopped before the newest message: examined up to here. */
+  examinedTo?: Position;
+}
+
 /** A conversation's newest message, and when its row was written (the service's clock). */
 export interface LastMessage {
   message: ChatMessage;
@@ -159,26 +166,33 @@ export function createTimelineReader(
   }
 
   /**
-   * Messages after `after` (all of them without it) that `readerId` did not send, counted up to
-   * MAX_UNREAD + 1. Reads row keys and senders only, and at most twice that many rows, so one's
-   * own replies in between cannot make the count read the whole timeline.
+   * Where the messages after `after` (all of them without it) that `readerId` did not send are,
+   * oldest first, at most MAX_UNREAD + 1 of them. Reads a few properties of at most twice that
+   * many rows, so one's own replies in between cannot make it read the whole timeline; when it
+   * stopped before the end, `examinedTo` says up to where every message was looked at.
    */
-  async function countUnread(
+  async function unreadPositions(
     conversationId: string,
     after: Position | undefined,
     readerId: string,
-  ): Promise<number> {
+  ): Promise<UnreadPositions> {
     const partition = partitionOf(conversationId);
     const cap = MAX_UNREAD + 1;
     const start = after ? oldestFirstKey(after) : OLDEST_FIRST_PREFIX;
-    const rows = await readRows(partition, start, OLDEST_FIRST_END, cap * 2, ['senderId']);
-    let unread = 0;
+    const rows = await readRows(partition, start, OLDEST_FIRST_END, cap * 2, [
+      'senderId',
+      'sentAt',
+      'messageId',
+    ]);
+    const positions: Position[] = [];
+    let examined: Position | undefined;
     for (const row of rows) {
-      if (row.senderId !== readerId) unread += 1;
-      if (unread === cap) break;
+      examined = { ms: Date.parse(String(row.sentAt)), id: String(row.messageId) };
+      if (row.senderId !== readerId) positions.push(examined);
+      if (positions.length === cap) return { positions, examinedTo: examined };
     }
-    return unread;
+    return rows.length < cap * 2 || !examined ? { positions } : { positions, examinedTo: examined };
   }
 
-  return { listTimeline, readLastMessage, countUnread };
+  return { listTimeline, readLastMessage, unreadPositions };
 }

@@ -120,12 +120,20 @@ describe('read positions and unread counts', () => {
       roomMessage(roomId, BOB, new Date(base + 200 + i), `mine ${i}`),
     );
     await storage.importMessages([...messages, ...mine]);
-    expect(await storage.countUnread(roomId, undefined, BOB.id)).toBe(MAX_UNREAD + 1);
+    expect((await storage.unreadPositions(roomId, undefined, BOB.id)).positions.length).toBe(
+      MAX_UNREAD + 1,
+    );
     const at = (message: ChatMessage) => ({ ms: Date.parse(message.sentAt), id: message.id });
-    expect(await storage.countUnread(roomId, at(messages[119]!), BOB.id)).toBe(10);
+    expect(
+      (await storage.unreadPositions(roomId, at(messages[119]!), BOB.id)).positions.length,
+    ).toBe(10);
     // Bob's own 60 messages after the last of theirs are never news to him.
-    expect(await storage.countUnread(roomId, at(messages[129]!), BOB.id)).toBe(0);
-    expect(await storage.countUnread(roomId, at(messages[129]!), ALICE.id)).toBe(60);
+    expect(
+      (await storage.unreadPositions(roomId, at(messages[129]!), BOB.id)).positions.length,
+    ).toBe(0);
+    expect(
+      (await storage.unreadPositions(roomId, at(messages[129]!), ALICE.id)).positions.length,
+    ).toBe(60);
     expect((await storage.readLastMessage(roomId))?.message.id).toBe(mine.at(-1)!.id);
   });
 });

@@ -86,6 +86,7 @@ describe('work per call', () => {
 
   it('lists conversations with one query, a point read each, and counts only where news may be', async () => {
     const summaries = { settleMs: 0, now: () => new Date() };
+    await listConversations(storage, CAROL.id, summaries); // makes carol's #general row
     // Carol has read #general to its end, and has two direct conversations: with bob (read) and
     // with alice (not read).
     const withAlice = directConversationId(CAROL.id, ALICE.id);
@@ -108,7 +109,6 @@ describe('work per call', () => {
       label(BOB),
       new Date(),
     );
-    await listConversations(storage, CAROL.id, summaries); // makes carol's #general row
     log.requests.length = 0;
 
     const list = await listConversations(storage, CAROL.id, summaries);
@@ -124,6 +124,31 @@ describe('work per call', () => {
     expect(counted).toEqual([timelinePartition(withAlice)]);
     expect(partitionsQueried().filter((p) => p.startsWith('u_'))).toHaveLength(1);
     expect(gets).toHaveLength(3 + 2);
+
+    // The count is kept on carol's row: listing again counts nothing again...
+    log.requests.length = 0;
+    const again = await listConversations(storage, CAROL.id, summaries);
+    expect(again.map((c) => c.unread)).toEqual([0, 0, 1]);
+    expect(partitionsQueried().filter((p) => p.startsWith('c_'))).toEqual([]);
+    // ...until something new comes: then only what came after the last count is read.
+    const more = privateMessage(ALICE, CAROL, new Date(Date.now() + 5));
+    await storage.saveMessage(more);
+    log.requests.length = 0;
+    const third = await listConversations(storage, CAROL.id, summaries);
+    expect(third.find((c) => c.id === withAlice)?.unread).toBe(2);
+    const counts = queries().filter((q) => decodeURIComponent(q.url).includes('c_'));
+    expect(counts).toHaveLength(1);
+    expect(decodeURIComponent(counts[0]!.url)).not.toContain(`RowKey gt 'a_'`);
+    // Reading moves the position: the old count no longer applies.
+    await storage.memberships.moveReadPosition(
+      CAROL.id,
+      withAlice,
+      { ms: Date.parse(fromAlice.sentAt), id: fromAlice.id },
+      label(ALICE),
+      new Date(),
+    );
+    const afterReading = await listConversations(storage, CAROL.id, summaries);
+    expect(afterReading.find((c) => c.id === withAlice)?.unread).toBe(1);
   });
 
   it('looks people up by point reads only', async () => {
