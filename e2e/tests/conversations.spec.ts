@@ -22,6 +22,8 @@ const CAROL = `carol-${tag}`;
 test('a private room: alice adds bob, carol never sees it; unread counts clear in all of bob’s tabs', async ({
   signIn,
 }) => {
+  // Three people and four pages on a shared 2-core machine: more than the default minute.
+  test.slow();
   const alice = await signIn(ALICE);
   const bob = await signIn(BOB);
   const carol = await signIn(CAROL);
