@@ -78,6 +78,8 @@ describe('SignalR connection', () => {
     const received = next(connection, 'message');
     const message = chatMessage({ text: 'over the wire' });
     await stack.broadcast('newMessage', { id: 'malformed' });
+    const { conversationId: _dropped, ...withoutConversation } = chatMessage();
+    await stack.broadcast('newMessage', withoutConversation); // which timeline? dropped
     await stack.broadcast('newMessage', message);
     // Events arrive in order, so the first one to come through shows the malformed one was dropped.
     expect(await received).toEqual(message);

@@ -1,3 +1,4 @@
+import { CONVERSATION_REMOVED_EVENT, CONVERSATION_UPDATED_EVENT } from '@chat/conversation';
 import {
   NEW_MESSAGE_EVENT,
   TYPING_EVENT,
@@ -15,6 +16,7 @@ import {
   type RetryContext,
 } from '@microsoft/signalr';
 import { isChatMessage } from '../api/chat-message-guard.js';
+import { isConversationRemoved, isConversationSummary } from '../api/conversation-guard.js';
 import { isOnlinePerson, isTypingNotice, isUserLeft } from '../presence/guards.js';
 import {
   ChatConnectionEmitter,
@@ -108,6 +110,14 @@ class SignalRChatConnection implements ChatConnection {
     this.hub.on(TYPING_EVENT, (payload: unknown) => {
       if (isTypingNotice(payload)) this.emitter.emit('typing', payload);
       else console.warn('Ignored a malformed typing event.');
+    });
+    this.hub.on(CONVERSATION_UPDATED_EVENT, (payload: unknown) => {
+      if (isConversationSummary(payload)) this.emitter.emit('conversationUpdated', payload);
+      else console.warn('Ignored a malformed conversationUpdated event.');
+    });
+    this.hub.on(CONVERSATION_REMOVED_EVENT, (payload: unknown) => {
+      if (isConversationRemoved(payload)) this.emitter.emit('conversationRemoved', payload.id);
+      else console.warn('Ignored a malformed conversationRemoved event.');
     });
     this.hub.onreconnecting(() => this.setConnectionStatus('reconnecting'));
     this.hub.onreconnected(() => {
