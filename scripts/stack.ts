@@ -49,14 +49,26 @@ export interface StackOptions {
   onUnexpectedExit?: (service: ServiceName, code: number | null) => void;
   /** How long one service may take to become ready. */
   readyTimeoutMs?: number;
+  /**
+   * Which services to start (in start order); default all. Without the SWA CLI the emulator's
+   * upstream events go straight to the Functions host, which is what SWA forwards them to.
+   */
+  services?: ServiceName[];
+  /** Reload the API on changes (default true); a soak or benchmark turns it off. */
+  watchApi?: boolean;
+  /** App settings for the API on top of the stack's own (e.g. a raised rate limit). */
+  apiSettings?: Record<string, string>;
 }
 
 export interface RunningStack {
   /** The address people open: the SWA CLI. */
   url: string;
   ports: StackPorts;
-  stopService(name: ServiceName): Promise<void>;
+  /** Stops a service's process group with its clean-stop signal, or with `signal` (a fault). */
+  stopService(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   startService(name: ServiceName): Promise<void>;
+  /** The pid of a running service's process (its group leader); undefined when not running. */
+  pid(name: ServiceName): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -84,8 +96,17 @@ function storageConnectionString(port: number): string {
         `TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`;
 }
 
-function serviceSpec(name: ServiceName, ports: StackPorts, storageDir: string): ServiceSpec {
+interface SpecOptions {
+  storageDir: string;
+  /** The base URL that receives the emulator's upstream events. */
+  upstreamBase: string;
+  watchApi: boolean;
+  apiSettings: Record<string, string>;
+}
+
+function serviceSpec(name: ServiceName, ports: StackPorts, options: SpecOptions): ServiceSpec {
   const tsx = ['--import', 'tsx'];
+  const { storageDir } = options;
   switch (name) {
     case 'storage':
       return {
@@ -117,18 +138,25 @@ function serviceSpec(name: ServiceName, ports: StackPorts, storageDir: string): 
           // Events reach the API the way they do in Azure: through the Static Web App's public
           // route, which lets this one signed (not signed-in) route through.
           '--upstream',
-          `http://localhost:${ports.swa}/api/signalr/upstream/{hub}/{category}/{event}`,
+          `${options.upstreamBase}/api/signalr/upstream/{hub}/{category}/{event}`,
         ],
         cwd: ROOT,
         ready: (_child, lines) => waitForLine(lines, (line) => line.startsWith('Endpoint=')),
       };
     case 'api':
       return {
-        args: [...tsx, 'functions-host/src/cli.ts', '--port', String(ports.api)],
+        args: [
+          ...tsx,
+          'functions-host/src/cli.ts',
+          '--port',
+          String(ports.api),
+          ...(options.watchApi ? [] : ['--no-watch']),
+        ],
         cwd: ROOT,
         env: {
           AzureSignalRConnectionString: `Endpoint=http://localhost;Port=${ports.signalr};AccessKey=${EMULATOR_ACCESS_KEY};Version=1.0;`,
           ChatStorageConnectionString: storageConnectionString(ports.storage),
+          ...options.apiSettings,
         },
         ready: () => waitForHttp(`http://127.0.0.1:${ports.api}/admin/functions`),
       };
@@ -275,6 +303,15 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const storageDir = options.storageDir ?? path.join(ROOT, '.azurite');
   const log = options.log ?? (() => {});
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
+  const services = START_ORDER.filter((name) => options.services?.includes(name) ?? true);
+  const specOptions: SpecOptions = {
+    storageDir,
+    upstreamBase: services.includes('swa')
+      ? `http://localhost:${ports.swa}`
+      : `http://127.0.0.1:${ports.api}`,
+    watchApi: options.watchApi ?? true,
+    apiSettings: options.apiSettings ?? {},
+  };
   const running = new Map<ServiceName, { child: ChildProcess; spec: ServiceSpec }>();
   const stopping = new Set<ServiceName>();
 
@@ -285,7 +322,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   async function startService(name: ServiceName): Promise<void> {
     if (running.has(name)) return;
     await assertPortFree(ports[name], SERVICE_TITLES[name]);
-    const spec = serviceSpec(name, ports, storageDir);
+    const spec = serviceSpec(name, ports, specOptions);
     const child = spawn(process.execPath, spec.args, {
       cwd: spec.cwd,
       env: { ...process.env, ...spec.env, FORCE_COLOR: '0', NO_COLOR: '1' },
@@ -320,7 +357,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     }
   }
 
-  async function stopService(name: ServiceName): Promise<void> {
+  async function stopService(name: ServiceName, signal?: NodeJS.Signals): Promise<void> {
     const service = running.get(name);
     if (!service) return;
     const { child, spec } = service;
@@ -329,7 +366,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       if (child.exitCode !== null || child.signalCode !== null) resolve();
       else child.once('exit', () => resolve());
     });
-    signalGroup(child, spec.stopSignal ?? 'SIGTERM');
+    signalGroup(child, signal ?? spec.stopSignal ?? 'SIGTERM');
     const killTimer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000);
     await exited;
     clearTimeout(killTimer);
@@ -344,14 +381,13 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     process.removeListener('exit', killAll);
   }
 
-  for (const [name, port] of Object.entries(ports) as [ServiceName, number][]) {
-    await assertPortFree(port, SERVICE_TITLES[name]);
-  }
+  for (const name of services) await assertPortFree(ports[name], SERVICE_TITLES[name]);
   try {
-    for (const name of START_ORDER) await startService(name);
+    for (const name of services) await startService(name);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url: `http://localhost:${ports.swa}`, ports, startService, stopService, stop };
+  const pid = (name: ServiceName): number | undefined => running.get(name)?.child.pid;
+  return { url: `http://localhost:${ports.swa}`, ports, startService, stopService, pid, stop };
 }

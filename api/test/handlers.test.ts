@@ -204,8 +204,9 @@ describe('messages', () => {
     expect(limited.status).toBe(429);
     expect(errorOf(limited).code).toBe('rate_limited');
     const retryAfter = Number((limited.headers as Record<string, string>)['retry-after']);
+    // The shared limiter counts in twentieths of the window: up to 1.5 s more than 30 s.
     expect(retryAfter).toBeGreaterThanOrEqual(29);
-    expect(retryAfter).toBeLessThanOrEqual(30);
+    expect(retryAfter).toBeLessThanOrEqual(32);
     // Someone else is not affected.
     expect((await send(carol, { text: 'still fine' })).status).toBe(202);
   });

@@ -1,6 +1,6 @@
 /**
  * Takes screenshots of the production build at 1280 and 360 px for a visual check, without
- * the rest of the stack: Playwright answers /.auth/me, /api/messages and the SignalR
+ * the rest of the stack: Playwright answers /.auth/me, the conversation routes and the SignalR
  * long-polling transport at the network boundary, so the page runs its real code.
  *
  *   npx tsx app/scripts/screenshot.ts [outDir]    (after `npm run build -w app`)
@@ -31,26 +31,41 @@ const history = [
   { sender: bob, text: 'Morning all! Stand-up in five?', sentAt: at(0, 5) },
   { sender: carol, text: 'On my way ☕', sentAt: at(0, 40) },
   { sender: alice, text: 'Be right there.\nBringing the release notes.', sentAt: at(1, 10) },
-  {
-    sender: bob,
-    recipient: { id: alice.id, name: 'alice' },
-    text: 'Could you review my PR after?',
-    sentAt: at(2, 0),
-  },
-  {
-    sender: alice,
-    recipient: { id: bob.id, name: 'bob' },
-    text: 'Sure, send me the link.',
-    sentAt: at(2, 30),
-  },
+  { sender: bob, text: 'Release notes look good, ship it 🚀', sentAt: at(2, 0) },
   { sender: carol, text: '<img src=x onerror=alert(1)> shows up as plain text', sentAt: at(3, 0) },
 ].map((message, index) => ({
   id: `00000000-0000-4000-8000-00000000000${index}`,
-  isPrivate: 'recipient' in message,
+  conversationId: 'general',
+  isPrivate: false,
   ...message,
 }));
 
-/** A minimal SignalR long-polling endpoint: handshake, then the history as invocations. */
+const previewOf = (message: (typeof history)[number]) => ({
+  id: message.id,
+  sender: message.sender,
+  text: message.text,
+  sentAt: message.sentAt,
+});
+
+/** GET /api/conversations: #general read up to its third message, rooms and direct ones. */
+const conversations = [
+  {
+    id: 'general',
+    kind: 'room',
+    name: 'general',
+    unread: 2,
+    readPosition: { messageId: history[2]!.id, sentAt: history[2]!.sentAt },
+    lastMessage: previewOf(history[4]!),
+  },
+  { id: 'r-design', kind: 'room', name: 'design', visibility: 'public', unread: 3 },
+  { id: 'r-ops', kind: 'room', name: 'ops', visibility: 'private', unread: 12, muted: true },
+  { id: 'r-random', kind: 'room', name: 'random', visibility: 'public', unread: 0 },
+  { id: 'dm.a.b', kind: 'direct', name: 'bob', with: bob, unread: 1 },
+  { id: 'dm.a.c', kind: 'direct', name: 'carol', with: carol, unread: 0 },
+  { id: 'dm.a.d', kind: 'direct', name: 'dave', with: { id: 'dave-id', name: 'dave' }, unread: 0 },
+];
+
+/** A minimal SignalR long-polling endpoint: the handshake, then a typing notice. */
 async function fakeSignalR(page: Page): Promise<void> {
   const outbox: string[] = [];
   await page.route('**/api/negotiate**', (route) =>
@@ -66,16 +81,12 @@ async function fakeSignalR(page: Page): Promise<void> {
   await page.route(/\/api\?id=/, async (route: Route) => {
     const method = route.request().method();
     if (method === 'POST') {
-      // The client's first send is the handshake; answer it, then deliver the history.
+      // The client's first send is the handshake; answer it.
       outbox.push(`{}${RS}`);
-      for (const message of history) {
-        outbox.push(JSON.stringify({ type: 1, target: 'newMessage', arguments: [message] }) + RS);
-      }
       // Later than her messages: a notice right after a person's message is taken as stale.
       setTimeout(() => {
-        outbox.push(
-          JSON.stringify({ type: 1, target: 'typing', arguments: [{ user: carol }] }) + RS,
-        );
+        const notice = { user: carol, conversationId: 'general' };
+        outbox.push(JSON.stringify({ type: 1, target: 'typing', arguments: [notice] }) + RS);
       }, 1500);
       await route.fulfill({ status: 200, body: '' });
     } else if (method === 'GET') {
@@ -149,12 +160,21 @@ async function main(): Promise<void> {
             },
           }),
         );
-        await page.route('**/api/messages', (route) =>
-          route.fulfill({
-            status: 429,
-            headers: { 'Retry-After': '12' },
-            json: { error: { code: 'rate_limited', message: 'Too many messages.' } },
-          }),
+        await page.route('**/api/conversations', (route) =>
+          route.fulfill({ json: { conversations } }),
+        );
+        await page.route('**/api/conversations/general/messages**', (route) =>
+          route.request().method() === 'GET'
+            ? route.fulfill({ json: { messages: history, hasNewer: false } })
+            : route.fulfill({
+                status: 429,
+                headers: { 'Retry-After': '12' },
+                json: { error: { code: 'rate_limited', message: 'Too many messages.' } },
+              }),
+        );
+        // Not focused in a headless browser, so nothing is marked read; answered all the same.
+        await page.route('**/api/conversations/general/read', (route) =>
+          route.fulfill({ json: { ...conversations[0], unread: 0 } }),
         );
         await page.route('**/api/presence', (route) =>
           route.fulfill({
@@ -169,11 +189,6 @@ async function main(): Promise<void> {
         await page.getByRole('textbox', { name: 'Message' }).fill('Is the demo at ten?');
         await page.keyboard.press('Enter');
         await page.getByRole('button', { name: 'Retry' }).waitFor();
-        await page.getByRole('button', { name: 'bob' }).first().click();
-        // Clicking scrolled bob's name into view; a reader would scroll back to the end.
-        await page
-          .getByRole('log', { name: 'Messages' })
-          .evaluate((log) => log.scrollTo(0, log.scrollHeight));
         await page
           .getByRole('textbox', { name: 'Message' })
           .fill('Link: https://example.org/pr/42');
@@ -181,9 +196,10 @@ async function main(): Promise<void> {
         await page.screenshot({ path: file });
         console.log(file);
         if (width < 500) {
-          // The Online list is collapsed above the timeline on narrow screens: show it open too.
+          // The conversation list is collapsed on narrow screens: show it open too.
+          await page.getByRole('button', { name: /^Conversations/ }).click();
           await page.getByRole('button', { name: 'Show' }).click();
-          const open = resolve(outDir, `chat-${scheme}-${width}-online.png`);
+          const open = resolve(outDir, `chat-${scheme}-${width}-conversations.png`);
           await page.screenshot({ path: open });
           console.log(open);
         }

@@ -1,6 +1,7 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { ConversationSummary } from '@chat/conversation';
 import { App } from './App.js';
 import { FakeConnection } from './test/fake-connection.js';
 import { FakeFetch, json } from './test/fake-fetch.js';
@@ -12,6 +13,9 @@ const principal = {
   userDetails: alice.name,
   userRoles: ['anonymous', 'authenticated'],
 };
+
+const general: ConversationSummary = { id: 'general', kind: 'room', name: 'general', unread: 0 };
+const SEND = '/api/conversations/general/messages';
 
 let network: FakeFetch;
 let connections: FakeConnection[];
@@ -59,8 +63,12 @@ beforeEach(() => {
   // A signed-in person arriving in an empty room that nobody else is in.
   network = new FakeFetch()
     .route('GET', '/.auth/me', () => json({ clientPrincipal: principal }))
-    .route('GET', '/api/messages', () => json({ messages: [], hasNewer: false }))
+    .route('GET', '/api/conversations/general/messages', () =>
+      json({ messages: [], hasNewer: false }),
+    )
+    .route('GET', '/api/conversations', () => json({ conversations: [general] }))
     .route('GET', '/api/presence', () => json({ people: [] }));
+  window.history.replaceState(null, '', '/');
   connections = [];
   navigations = [];
 });
@@ -130,10 +138,17 @@ describe('App', () => {
 
   it('shows a sent message at once as pending, then as sent when its own event arrives', async () => {
     const connection = await signedInAndConnected();
-    network.route('POST', '/api/messages', ({ body }) => {
+    network.route('POST', SEND, ({ body }) => {
       const { id, text } = body as { id: string; text: string };
       return json(
-        { id, text, sender: alice, isPrivate: false, sentAt: new Date().toISOString() },
+        {
+          id,
+          text,
+          sender: alice,
+          conversationId: 'general',
+          isPrivate: false,
+          sentAt: new Date().toISOString(),
+        },
         202,
       );
     });
@@ -144,11 +159,8 @@ describe('App', () => {
     expect(item!.textContent).toContain('hello room');
     expect(within(item!).getByText('Sending…')).toBeTruthy();
 
-    await waitFor(() => expect(network.requestsTo('POST', '/api/messages')).toHaveLength(1));
-    const sentBody = network.requestsTo('POST', '/api/messages')[0]!.body as Record<
-      string,
-      unknown
-    >;
+    await waitFor(() => expect(network.requestsTo('POST', SEND)).toHaveLength(1));
+    const sentBody = network.requestsTo('POST', SEND)[0]!.body as Record<string, unknown>;
     expect(sentBody.text).toBe('hello room');
     expect(sentBody.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(sentBody).not.toHaveProperty('recipient');
@@ -166,7 +178,7 @@ describe('App', () => {
   it('shows a refused send as failed with when to try again, and retries it with the same id', async () => {
     await signedInAndConnected();
     let attempts = 0;
-    network.route('POST', '/api/messages', ({ body }) => {
+    network.route('POST', SEND, ({ body }) => {
       attempts += 1;
       if (attempts === 1) {
         return json({ error: { code: 'rate_limited', message: 'Slow down.' } }, 429, {
@@ -175,7 +187,14 @@ describe('App', () => {
       }
       const { id, text } = body as { id: string; text: string };
       return json(
-        { id, text, sender: alice, isPrivate: false, sentAt: new Date().toISOString() },
+        {
+          id,
+          text,
+          sender: alice,
+          conversationId: 'general',
+          isPrivate: false,
+          sentAt: new Date().toISOString(),
+        },
         202,
       );
     });
@@ -189,8 +208,8 @@ describe('App', () => {
     await waitFor(() => expect(retry.disabled).toBe(false), { timeout: 3_000 });
     await user.click(retry);
 
-    await waitFor(() => expect(network.requestsTo('POST', '/api/messages')).toHaveLength(2));
-    const [first, second] = network.requestsTo('POST', '/api/messages');
+    await waitFor(() => expect(network.requestsTo('POST', SEND)).toHaveLength(2));
+    const [first, second] = network.requestsTo('POST', SEND);
     expect(second!.body).toEqual(first!.body);
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull());
     expect(messageItems()).toHaveLength(1);
@@ -199,7 +218,7 @@ describe('App', () => {
 
   it("shows the API's reason for a rejected message", async () => {
     await signedInAndConnected();
-    network.route('POST', '/api/messages', () =>
+    network.route('POST', SEND, () =>
       json({ error: { code: 'invalid', message: 'Text is too long.', field: 'text' } }, 400),
     );
     const user = userEvent.setup();
@@ -207,42 +226,56 @@ describe('App', () => {
     expect(await screen.findByText(/Text is too long\./)).toBeTruthy();
   });
 
-  it('sends privately to a sender picked from the list, marked for the sender', async () => {
+  it('opens the direct conversation with a sender whose name is activated, and sends there', async () => {
     const connection = await signedInAndConnected();
     act(() => connection.deliver(chatMessage({ sender: bob, text: 'hi alice' })));
-    network.route('POST', '/api/messages', () => new Response(null, { status: 202 }));
+    const direct: ConversationSummary = {
+      id: 'dm.alice-id.bob-id',
+      kind: 'direct',
+      name: 'bob',
+      with: bob,
+      unread: 0,
+    };
+    network
+      .route('POST', '/api/direct/bob-id', () => json(direct))
+      .route('GET', '/api/conversations/dm.alice-id.bob-id/messages', () =>
+        json({ messages: [], hasNewer: false }),
+      )
+      .route(
+        'POST',
+        '/api/conversations/dm.alice-id.bob-id/messages',
+        () => new Response(null, { status: 202 }),
+      );
     const user = userEvent.setup();
 
     await user.click(screen.getByRole('button', { name: 'bob' }));
-    const textbox = screen.getByRole('textbox', { name: 'Message' });
-    expect(document.activeElement).toBe(textbox);
-    expect(screen.getByRole('button', { name: 'Remove recipient bob' })).toBeTruthy();
-
-    await user.keyboard('just for you{Enter}');
-    await waitFor(() => expect(network.requestsTo('POST', '/api/messages')).toHaveLength(1));
-    expect(network.requestsTo('POST', '/api/messages')[0]!.body).toMatchObject({
-      text: 'just for you',
-      recipient: bob.id,
-    });
-    expect(screen.getByText('private, to bob')).toBeTruthy();
-
-    await user.click(screen.getByRole('button', { name: 'Remove recipient bob' }));
-    expect(screen.queryByRole('button', { name: 'Remove recipient bob' })).toBeNull();
-  });
-
-  it('shows a private message to me as "private, from bob"', async () => {
-    const connection = await signedInAndConnected();
-    act(() =>
-      connection.deliver(
-        chatMessage({ sender: bob, recipient: { id: alice.id, name: 'alice' }, isPrivate: true }),
-      ),
+    expect(window.location.pathname).toBe('/dm/bob-id');
+    expect(await screen.findByRole('heading', { name: /^bob/ })).toBeTruthy();
+    const textbox = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
+    expect(textbox.placeholder).toBe('Message bob');
+    await user.type(textbox, 'just for you{Enter}');
+    await waitFor(() =>
+      expect(
+        network.requestsTo('POST', '/api/conversations/dm.alice-id.bob-id/messages'),
+      ).toHaveLength(1),
     );
-    expect(screen.getByText('private, from bob')).toBeTruthy();
+    expect(
+      network.requestsTo('POST', '/api/conversations/dm.alice-id.bob-id/messages')[0]!.body,
+    ).toEqual({ id: expect.any(String), text: 'just for you' });
+    expect(network.requestsTo('POST', SEND)).toHaveLength(0);
+    // The list now has it, and #general's timeline does not show the direct message.
+    const conversations = screen.getByRole('navigation', { name: 'Conversations' });
+    expect(within(conversations).getByRole('link', { name: /bob/ })).toBeTruthy();
+    await user.click(within(conversations).getByRole('link', { name: /#general/ }));
+    expect(window.location.pathname).toBe('/r/general');
+    expect(messageItems().map((item) => item.textContent)).toEqual([
+      expect.stringContaining('hi alice'),
+    ]);
   });
 
   it('goes back to the welcome view when the API answers 401', async () => {
     const connection = await signedInAndConnected();
-    network.route('POST', '/api/messages', () =>
+    network.route('POST', SEND, () =>
       json({ error: { code: 'unauthorized', message: 'Sign in first.' } }, 401),
     );
     const user = userEvent.setup();

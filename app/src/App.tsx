@@ -3,6 +3,7 @@ import { fetchCurrentUser, type CurrentUser } from './api/auth.js';
 import type { CreateChatConnection } from './connection/chat-connection.js';
 import { ChatView } from './components/ChatView.js';
 import { WelcomeView } from './components/WelcomeView.js';
+import { browserNotifier, type Notifier } from './notifications/notifier.js';
 
 /** What the app talks to; main.tsx passes the real ones, tests their fakes. */
 export interface AppServices {
@@ -10,6 +11,8 @@ export interface AppServices {
   createConnection: CreateChatConnection;
   /** Leaves the app for a server route such as sign-out. */
   navigate: (url: string) => void;
+  /** Browser notifications; the window's own Notification API when not given. */
+  notifier?: Notifier;
 }
 
 type Session =
@@ -21,6 +24,7 @@ type Session =
 export function App({ services }: { services: AppServices }) {
   const [session, setSession] = useState<Session>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const [notifier] = useState(() => services.notifier ?? browserNotifier());
 
   useEffect(() => {
     let current = true;
@@ -73,6 +77,7 @@ export function App({ services }: { services: AppServices }) {
           fetchFn={services.fetch}
           createConnection={services.createConnection}
           navigate={services.navigate}
+          notifier={notifier}
           onSignedOut={handleSignedOut}
         />
       );

@@ -1,4 +1,12 @@
-import { expectConnected, messageWith, send, timeline } from '../chat-page.ts';
+import {
+  conversationHeading,
+  conversationLink,
+  createRoom,
+  expectConnected,
+  messageWith,
+  send,
+  timeline,
+} from '../chat-page.ts';
 import { expect, signInThroughMockForm, signOutControl, test } from '../fixtures.ts';
 
 test('signs in through the mock form and signs out again', async ({ page }) => {
@@ -16,7 +24,7 @@ test('signs in through the mock form and signs out again', async ({ page }) => {
   expect(await me.json()).toEqual({ clientPrincipal: null });
 });
 
-test('public messages reach everyone; a private message reaches only its two people', async ({
+test('public messages reach everyone; a direct message reaches only its two people', async ({
   signIn,
 }) => {
   const alice = await signIn('alice');
@@ -29,21 +37,28 @@ test('public messages reach everyone; a private message reaches only its two peo
     await expect(messageWith(person.page, 'Hello, room')).toContainText('alice');
   }
 
-  // Alice picks bob from the timeline as the recipient: no prompt, a chip in the composer.
+  // Alice picks bob from the timeline: his name opens their direct conversation.
   await send(bob.page, 'Hi alice');
   await messageWith(alice.page, 'Hi alice').getByRole('button', { name: /bob/ }).click();
-  await expect(alice.page.getByRole('button', { name: 'Remove recipient bob' })).toBeVisible();
+  await expect(conversationHeading(alice.page, 'bob')).toBeVisible();
+  await expect(alice.page).toHaveURL(/\/dm\/[^/]+$/);
   await send(alice.page, 'Just for you, bob');
+  await expect(messageWith(alice.page, 'Just for you, bob')).not.toContainText('Sending…');
 
-  await expect(messageWith(bob.page, 'Just for you, bob')).toContainText('private, from alice');
-  await expect(messageWith(alice.page, 'Just for you, bob')).toContainText('private, to bob');
+  // Bob has it in his list, not in the room.
+  await expect(conversationLink(bob.page, 'alice')).toHaveAccessibleName(
+    /^alice, online, 1 unread$/,
+  );
+  await expect(messageWith(bob.page, 'Just for you, bob')).toHaveCount(0);
+  await conversationLink(bob.page, 'alice').click();
+  await expect(messageWith(bob.page, 'Just for you, bob')).toContainText('alice');
 
   // Carol never sees it: checked once a later public message has reached her.
-  await alice.page.getByRole('button', { name: 'Remove recipient bob' }).click();
+  await conversationLink(alice.page, '#general').click();
   await send(alice.page, 'Back to everyone');
   await expect(messageWith(carol.page, 'Back to everyone')).toBeVisible();
   await expect(messageWith(carol.page, 'Just for you, bob')).toHaveCount(0);
-  await expect(timeline(carol.page)).not.toContainText('private');
+  await expect(conversationLink(carol.page, 'alice')).toHaveCount(0);
 });
 
 test('the API takes identity only from the sign-in, never from the request', async ({
@@ -117,10 +132,23 @@ test('markup in a message is shown as text and never runs', async ({ signIn }) =
   expect(dialogs).toEqual([]);
 });
 
-test('the chat reconnects after the SignalR service restarts', async ({ signIn, stack }) => {
-  const alice = await signIn('alice');
-  const bob = await signIn('bob');
+test('the chat reconnects after the SignalR service restarts, rooms included', async ({
+  signIn,
+  stack,
+}) => {
+  // Unique names: "Add people" finds people by name, and this worker's stack has other bobs.
+  const stamp = Date.now().toString(36);
+  const alice = await signIn(`alice-${stamp}`);
+  const bob = await signIn(`bob-${stamp}`);
   for (const person of [alice, bob]) await expectConnected(person.page);
+  // A private room of the two (delivered through a SignalR group, which the emulator forgets).
+  const room = `after-restart-${stamp}`;
+  await createRoom(alice.page, room, 'private');
+  await alice.page.getByRole('button', { name: 'Add people' }).click();
+  await alice.page.getByRole('searchbox', { name: 'Name' }).fill(bob.name);
+  await alice.page.getByRole('button', { name: `Add ${bob.name}` }).click();
+  await expect(conversationLink(bob.page, `#${room}`)).toBeVisible();
+  await conversationLink(alice.page, '#general').click();
 
   await stack.stopService('signalr');
   for (const person of [alice, bob]) {
@@ -135,4 +163,13 @@ test('the chat reconnects after the SignalR service restarts', async ({ signIn, 
 
   await send(bob.page, 'Still here after the restart');
   await expect(messageWith(alice.page, 'Still here after the restart')).toContainText('bob');
+
+  // The room's messages still reach bob live: his list counts it, his open room shows it.
+  await conversationLink(alice.page, `#${room}`).click();
+  await send(alice.page, 'Room still works');
+  await expect(conversationLink(bob.page, `#${room}`)).toHaveAccessibleName(`#${room}, 1 unread`);
+  await conversationLink(bob.page, `#${room}`).click();
+  await expect(messageWith(bob.page, 'Room still works')).toContainText('alice');
+  await send(alice.page, 'And live in the open room');
+  await expect(messageWith(bob.page, 'And live in the open room')).toContainText('alice');
 });

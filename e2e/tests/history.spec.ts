@@ -1,5 +1,6 @@
 import { type Page } from '@playwright/test';
-import { expectConnected, send, timeline } from '../chat-page.ts';
+import { randomUUID } from 'node:crypto';
+import { conversationLink, expectConnected, send, timeline } from '../chat-page.ts';
 import { expect, test } from '../fixtures.ts';
 
 const connected = (page: Page) => expectConnected(page, { timeout: 30_000 });
@@ -30,11 +31,28 @@ test('messages sent while someone is offline reach them once, in order, and stay
       timeline(alice.page).getByRole('listitem').filter({ hasText: text }),
     ).toBeVisible();
   }
+  // And two direct messages to bob, in a conversation his page has never heard of.
+  const me = await bob.page.request.get('/.auth/me');
+  const bobId = ((await me.json()) as { clientPrincipal: { userId: string } }).clientPrincipal
+    .userId;
+  const direct = await alice.page.request.post(`/api/direct/${encodeURIComponent(bobId)}`);
+  const directId = ((await direct.json()) as { id: string }).id;
+  for (const text of ['psst, bob', 'are you back?']) {
+    const sent = await alice.page.request.post(
+      `/api/conversations/${encodeURIComponent(directId)}/messages`,
+      { data: { id: randomUUID(), text } },
+    );
+    expect(sent.status()).toBe(202);
+  }
   await bob.context.setOffline(false);
   await connected(bob.page);
 
   const expected = [`${tag} before the outage`, ...missed];
   await expect(messageTexts(bob.page)).toHaveText(expected);
+  // Every conversation's count is right after the reconnect, not only the open one's.
+  await expect(conversationLink(bob.page, 'alice')).toHaveAccessibleName(
+    /^alice, (online|offline), 2 unread$/,
+  );
 
   // A later message arrives live after the catch-up, and nothing shows twice.
   await send(alice.page, `${tag} after the outage`);

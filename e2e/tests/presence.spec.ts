@@ -1,5 +1,5 @@
 import { type Page } from '@playwright/test';
-import { expectConnected, timeline } from '../chat-page.ts';
+import { conversationHeading, conversationList, expectConnected, timeline } from '../chat-page.ts';
 import { expect, test } from '../fixtures.ts';
 
 const connected = (page: Page) => expectConnected(page, { timeout: 30_000 });
@@ -29,9 +29,10 @@ test('alice sees bob come online and, once his page is closed, go offline', asyn
     onlineList(bob.page).getByRole('button', { name: ALICE, exact: true }),
   ).toBeVisible();
 
-  // Activating his name starts a private message to him.
+  // Activating his name opens the direct conversation with him.
   await onlineList(alice.page).getByRole('button', { name: BOB, exact: true }).click();
-  await expect(alice.page.getByRole('button', { name: `Remove recipient ${BOB}` })).toBeVisible();
+  await expect(conversationHeading(alice.page, BOB)).toBeVisible();
+  await expect(alice.page).toHaveURL(/\/dm\/[^/]+$/);
 
   const closedAt = Date.now();
   await bob.context.close();
@@ -76,4 +77,28 @@ test('alice sees "bob is typing…" while bob types, and not after', async ({ si
     timeline(alice.page).getByRole('listitem').filter({ hasText: 'here it is' }),
   ).toBeVisible();
   await expect(typingNotice).toBeHidden({ timeout: 2_000 });
+});
+
+test('typing in a direct conversation shows there only', async ({ signIn }) => {
+  const alice = await signIn(ALICE);
+  const bob = await signIn(BOB);
+  await connected(alice.page);
+  await connected(bob.page);
+
+  // Both open their direct conversation from the Online list.
+  await onlineList(alice.page).getByRole('button', { name: BOB, exact: true }).click();
+  await expect(conversationHeading(alice.page, BOB)).toBeVisible();
+  await onlineList(bob.page).getByRole('button', { name: ALICE, exact: true }).click();
+  await expect(conversationHeading(bob.page, ALICE)).toBeVisible();
+
+  await alice.page.getByRole('textbox', { name: 'Message' }).pressSequentially('just us');
+  await expect(bob.page.getByText(`${ALICE} is typing…`)).toBeVisible();
+
+  // Not in #general, where bob goes next (alice keeps typing, so notices keep coming).
+  await conversationList(bob.page)
+    .getByRole('link', { name: /^#general/ })
+    .click();
+  await alice.page.getByRole('textbox', { name: 'Message' }).pressSequentially(' and more');
+  await expect(timeline(bob.page)).toBeVisible();
+  await expect(bob.page.getByText(`${ALICE} is typing…`)).toBeHidden();
 });

@@ -92,6 +92,33 @@ describe('staticwebapp.config.json', () => {
     );
   });
 
+  it("serves the app for the conversations' addresses (/r/<room id>, /dm/<user id>)", () => {
+    // SWA's exclude entries are paths with `*` wildcards (and one extension list); a link must
+    // match none of them, or a reload of it would be a 404.
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const globToRegExp = (pattern: string) => {
+      let source = '';
+      for (const part of pattern.split(/(\*|\{[^}]*\})/)) {
+        if (part === '*') source += '.*';
+        else if (part.startsWith('{'))
+          source += `(?:${part.slice(1, -1).split(',').map(escape).join('|')})`;
+        else source += escape(part);
+      }
+      return new RegExp(`^${source}$`);
+    };
+    const excluded = (path: string) =>
+      config.navigationFallback.exclude.some((pattern) => globToRegExp(pattern).test(path));
+    for (const path of [
+      '/r/general',
+      '/r/0b5c1f5e-7f3a-4c1e-9d2b-1a2b3c4d5e6f',
+      '/dm/8f14e45fceea167a',
+    ]) {
+      expect(excluded(path), path).toBe(false);
+    }
+    expect(excluded('/assets/index.js')).toBe(true);
+    expect(excluded('/api/conversations')).toBe(true);
+  });
+
   it('sends security headers that allow the app to reach SignalR and nothing else', () => {
     const csp = config.globalHeaders['Content-Security-Policy'] ?? '';
     const connectSrc = csp.split(';').find((part) => part.trim().startsWith('connect-src')) ?? '';

@@ -1,6 +1,6 @@
 // A sliding-window log per user: exact ("at most N in any window"), and small because N is small.
-// It lives in one function instance's memory; several instances each apply the limit, which is
-// acceptable for abuse protection and needs no storage round trip per message.
+// It lives in one function instance's memory, so several instances each apply the limit; the API
+// uses the shared limiter of limits/ instead, and this one remains its in-memory comparison.
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 

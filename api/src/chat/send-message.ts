@@ -11,8 +11,8 @@ import { pushToReaders, type ConversationHub } from '../conversations/delivery.j
 import { summarize, type SummaryOptions } from '../conversations/summaries.js';
 import { SignalRError } from '../signalr/rest-client.js';
 import { MessageIdConflictError, type ChatStorage } from '../storage/index.js';
+import type { RateLimiter } from '../limits/index.js';
 import { buildChatMessage, type Sender } from './message.js';
-import type { SlidingWindowRateLimiter } from './rate-limiter.js';
 
 /** What sending needs from storage. */
 export type MessageStore = Pick<
@@ -22,7 +22,7 @@ export type MessageStore = Pick<
 
 export interface SendDependencies {
   hub: ConversationHub;
-  rateLimiter: SlidingWindowRateLimiter;
+  rateLimiter: RateLimiter;
   store: MessageStore;
   summaries: SummaryOptions;
   /** Told when a stored message could not be pushed live (it stays accepted). */
@@ -61,7 +61,7 @@ export async function sendChatMessage(
   const validation = validateSendMessageRequest(withoutRecipient(body));
   if (!validation.ok) return { kind: 'invalid', problems: validation.problems };
 
-  const decision = deps.rateLimiter.take(sender.id);
+  const decision = await deps.rateLimiter.take(sender.id);
   if (!decision.allowed) {
     return { kind: 'rate-limited', retryAfterSeconds: decision.retryAfterSeconds };
   }

@@ -1,17 +1,18 @@
 // Builds what the functions need from the app settings, once per distinct configuration:
 // settings are read per invocation (so a fix applies without a restart) but the hub client and
-// the rate limiter's memory survive between invocations.
-import { SlidingWindowRateLimiter } from '../chat/rate-limiter.js';
+// the rate limiter (its table client and the rows it knows) survive between invocations.
 import { loadConfig, type ChatConfig } from '../config.js';
 import type { SummaryOptions } from '../conversations/summaries.js';
+import { createTableRateLimiter, type RateLimiter } from '../limits/index.js';
 import { createHubClient, type HubClient } from '../signalr/rest-client.js';
 import type { ChatStorage } from '../storage/index.js';
+import { readStorageSettings } from '../storage/settings.js';
 import { CATCH_UP_SETTLE_MS, chatStorage } from './storage-access.js';
 
 export interface ChatServices {
   config: ChatConfig;
   hub: HubClient;
-  rateLimiter: SlidingWindowRateLimiter;
+  rateLimiter: RateLimiter;
 }
 
 let current: { key: string; services: ChatServices } | undefined;
@@ -29,7 +30,13 @@ export function getChatServices(
   const rateLimiter =
     previous && previous.limit === count && previous.windowMs === windowMs
       ? previous
-      : new SlidingWindowRateLimiter(count, windowMs);
+      : // Shared by every instance through storage; the settings are read at each send.
+        createTableRateLimiter({
+          scope: 'send',
+          limit: count,
+          windowMs,
+          settings: () => readStorageSettings(),
+        });
   const services = { config, hub: createHubClient(config.signalR, config.hubName), rateLimiter };
   current = { key, services };
   return services;

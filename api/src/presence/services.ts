@@ -1,8 +1,8 @@
 // Presence built from the app settings, once per distinct configuration (like the chat's
 // services), so table clients and the "table exists" memory live across invocations.
-import { SlidingWindowRateLimiter } from '../chat/rate-limiter.js';
 import { readInteger } from '../config.js';
 import { getChatServices, type ChatServices } from '../http/services.js';
+import { createTableRateLimiter, withLocalFallback, type RateLimiter } from '../limits/index.js';
 import { readStorageSettings } from '../storage/settings.js';
 import { Presence } from './presence.js';
 import { createPresenceTable } from './presence-table.js';
@@ -14,11 +14,23 @@ const MAX_VERIFY_AFTER_SECONDS = 3600;
 export interface PresenceServices {
   chat: ChatServices;
   presence: Presence;
-  /** Per connection: the app sends one typing invocation per 3 s; twice that is tolerated. */
-  typingLimiter: SlidingWindowRateLimiter;
+  /**
+   * Per person, across instances: the app sends one typing invocation per 3 s from each tab;
+   * twice that from two tabs is tolerated. While storage cannot be read (a notice is a hint: it
+   * waits at most 1 s for it), each instance applies the limit on its own.
+   */
+  typingLimiter: RateLimiter;
 }
 
-const typingLimiter = new SlidingWindowRateLimiter(2, 3000);
+const typingLimiter = withLocalFallback(
+  createTableRateLimiter({
+    scope: 'typing',
+    limit: 4,
+    windowMs: 3000,
+    settings: () => readStorageSettings(),
+    timeoutMs: 1000,
+  }),
+);
 
 type Env = Record<string, string | undefined>;
 

@@ -25,8 +25,8 @@ export interface TypingDependencies {
   hub: TypingHub;
   /** The typist's connections (all their tabs), as presence knows them. */
   typistConnections: () => Promise<readonly string[]>;
-  /** False when this connection sent too many typing invocations lately. */
-  allow: (connectionId: string) => boolean;
+  /** False when this person sent too many typing invocations lately. */
+  allow: (userId: string) => Promise<boolean>;
   /** Whether the typist may post in the conversation (access.ts decides). */
   mayPost: (conversationId: string) => Promise<boolean>;
 }
@@ -68,7 +68,7 @@ export async function relayTyping(
   if (typeof conversationId === 'object')
     return { kind: 'invalid', reason: conversationId.invalid };
   // Clients throttle themselves; this only stops a misbehaving one from costing REST calls.
-  if (!allow(typist.connectionId)) return { kind: 'dropped' };
+  if (!(await allow(typist.user.id))) return { kind: 'dropped' };
   if (!(await mayPost(conversationId))) return { kind: 'dropped' };
 
   const notice: TypingNotice = {

@@ -90,7 +90,7 @@ async function handle(
         {
           hub: chat.hub,
           typistConnections: () => typistConnections(presence, user.id, context),
-          allow: (id) => typingLimiter.take(id).allowed,
+          allow: (userId) => typingLimiter.take(userId).then((decision) => decision.allowed),
           mayPost: async (conversationId) => {
             const { store } = getConversationServices();
             const access = await decideAccess(store, user.id, conversationId, 'post');

@@ -3,7 +3,8 @@ import { ApiError, apiErrorFromResponse, networkError, parseRetryAfter } from '.
 import { fetchCurrentUser } from './auth.js';
 import { describeSendError } from './describe-error.js';
 import { postMessage } from './messages.js';
-import { json } from '../test/fake-fetch.js';
+import { FakeFetch, json } from '../test/fake-fetch.js';
+import { createRoom, markRead, openDirect, roomConversation } from './conversations.js';
 
 describe('API errors', () => {
   it('reads Retry-After as seconds or as an HTTP date', () => {
@@ -55,7 +56,7 @@ describe('postMessage', () => {
       new Promise((_resolve, reject) => {
         init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
       });
-    const sent = postMessage({ id: 'a', text: 'hello' }, hanging, 20);
+    const sent = postMessage('general', { id: 'a', text: 'hello' }, hanging, 20);
     await expect(sent).rejects.toMatchObject({ status: 0, code: 'timeout' });
     await sent.catch((error: unknown) =>
       expect(describeSendError(error)).toBe('Not sent: the server did not answer in time.'),
@@ -64,7 +65,59 @@ describe('postMessage', () => {
 
   it('resolves null when a 202 carries no usable message', async () => {
     const accepted: typeof fetch = () => Promise.resolve(json({ unexpected: true }, 202));
-    await expect(postMessage({ id: 'a', text: 'hello' }, accepted)).resolves.toBeNull();
+    await expect(postMessage('general', { id: 'a', text: 'hello' }, accepted)).resolves.toBeNull();
+  });
+});
+
+describe('conversation routes', () => {
+  it('send to the conversation named in the path, ids encoded, only id and text in the body', async () => {
+    const network = new FakeFetch().route('POST', '/api/conversations/dm.a%2Fb.c/messages', () =>
+      json({ unexpected: true }, 202),
+    );
+    await postMessage('dm.a/b.c', { id: 'a', text: 'hi' }, network.fetch);
+    expect(network.requests).toEqual([
+      {
+        method: 'POST',
+        path: '/api/conversations/dm.a%2Fb.c/messages',
+        query: '',
+        body: { id: 'a', text: 'hi' },
+      },
+    ]);
+  });
+
+  it('reports a taken room name with its status, code and field', async () => {
+    const network = new FakeFetch().route('POST', '/api/rooms', () =>
+      json({ error: { code: 'name_taken', message: 'Taken.', field: 'name' } }, 409),
+    );
+    const created = createRoom({ name: 'Ops', visibility: 'public' }, network.fetch);
+    await expect(created).rejects.toMatchObject({ status: 409, code: 'name_taken' });
+    await created.catch((error: unknown) =>
+      expect((error as { details: { field?: string } }).details.field).toBe('name'),
+    );
+  });
+
+  it('refuses a 200 whose body is not a conversation', async () => {
+    const network = new FakeFetch()
+      .route('PUT', '/api/conversations/general/read', () => json({ id: 'general' }))
+      .route('POST', '/api/direct/bob%40x', () =>
+        json({ id: 'dm.1', kind: 'direct', name: 'bob', unread: 0 }),
+      );
+    await expect(markRead('general', 'm1', network.fetch)).rejects.toMatchObject({ code: 'http' });
+    // A direct conversation without its partner is not one.
+    await expect(openDirect('bob@x', network.fetch)).rejects.toMatchObject({ code: 'http' });
+    expect(network.requests.map((r) => r.body)).toEqual([{ upTo: 'm1' }, undefined]);
+  });
+
+  it('turns a room of the directory into a list entry with nothing unread', () => {
+    expect(
+      roomConversation({
+        id: 'r1',
+        name: 'ops',
+        visibility: 'private',
+        memberCount: 2,
+        isMember: true,
+      }),
+    ).toEqual({ id: 'r1', kind: 'room', name: 'ops', visibility: 'private', unread: 0 });
   });
 });
 

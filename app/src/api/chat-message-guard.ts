@@ -14,10 +14,11 @@ function isNonEmptyString(value: unknown): value is string {
  */
 export function isChatMessage(value: unknown): value is ChatMessage {
   if (!isRecord(value)) return false;
-  const { id, text, sender, recipient, isPrivate, sentAt } = value;
+  const { id, text, sender, conversationId, recipient, isPrivate, sentAt } = value;
   if (!isNonEmptyString(id) || typeof text !== 'string' || typeof isPrivate !== 'boolean') {
     return false;
   }
+  if (!isNonEmptyString(conversationId)) return false;
   if (!isNonEmptyString(sentAt) || Number.isNaN(Date.parse(sentAt))) return false;
   if (!isRecord(sender) || !isNonEmptyString(sender.id) || typeof sender.name !== 'string') {
     return false;

@@ -1,38 +1,19 @@
-// The whole app with history: fetch faked at the network boundary (GET /api/messages served
-// by an in-memory API with the real contract) and a connection driven by the test.
+// The whole app with history: fetch faked at the network boundary (GET of #general's messages
+// served by an in-memory API with the real contract) and a connection driven by the test.
 import type { ChatMessage } from '@chat/message';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../App.js';
-import type { ChatConnectionEvents } from '../connection/chat-connection.js';
 import { FakeConnection } from '../test/fake-connection.js';
 import { FakeFetch, json } from '../test/fake-fetch.js';
 import { HistoryServer } from '../test/history-server.js';
 import { alice, bob, chatMessage } from '../test/messages.js';
 
-/** A FakeConnection that can also report a reconnect, as the SignalR one does. */
-class ReconnectableConnection extends FakeConnection {
-  private readonly reconnectedListeners: (() => void)[] = [];
-
-  override on<E extends keyof ChatConnectionEvents>(
-    event: E,
-    listener: ChatConnectionEvents[E],
-  ): () => void {
-    if (event === 'reconnected') this.reconnectedListeners.push(listener as () => void);
-    return super.on(event, listener);
-  }
-
-  reconnect(): void {
-    this.setStatus('connected');
-    for (const listener of this.reconnectedListeners) listener();
-  }
-}
-
 let server: HistoryServer;
 let network: FakeFetch;
 let historyFailures: number;
-let connections: ReconnectableConnection[];
+let connections: FakeConnection[];
 
 const principal = {
   identityProvider: 'github',
@@ -41,10 +22,12 @@ const principal = {
   userRoles: ['anonymous', 'authenticated'],
 };
 
-/** GET /api/messages goes to the history server (with its query); the rest to FakeFetch. */
+const HISTORY = '/api/conversations/general/messages';
+
+/** GET #general's messages go to the history server (with its query); the rest to FakeFetch. */
 const fetchWithHistory: typeof fetch = async (input, init) => {
   const url = new URL(typeof input === 'string' ? input : String(input), 'http://app.test');
-  if (url.pathname === '/api/messages' && (init?.method ?? 'GET') === 'GET') {
+  if (url.pathname === HISTORY && (init?.method ?? 'GET') === 'GET') {
     if (historyFailures > 0) {
       historyFailures -= 1;
       return json({ error: { code: 'storage_unavailable', message: 'Try again.' } }, 503);
@@ -60,7 +43,7 @@ function renderApp() {
       services={{
         fetch: fetchWithHistory,
         createConnection: () => {
-          const connection = new ReconnectableConnection();
+          const connection = new FakeConnection();
           connections.push(connection);
           return connection;
         },
@@ -70,7 +53,7 @@ function renderApp() {
   );
 }
 
-async function liveConnection(): Promise<ReconnectableConnection> {
+async function liveConnection(): Promise<FakeConnection> {
   return waitFor(() => {
     const live = connections.filter((c) => c.started && !c.stopped);
     expect(live).toHaveLength(1);
@@ -100,7 +83,11 @@ beforeEach(() => {
   connections = [];
   network = new FakeFetch()
     .route('GET', '/.auth/me', () => json({ clientPrincipal: principal }))
-    .route('GET', '/api/presence', () => json({ people: [] }));
+    .route('GET', '/api/presence', () => json({ people: [] }))
+    .route('GET', '/api/conversations', () =>
+      json({ conversations: [{ id: 'general', kind: 'room', name: 'general', unread: 0 }] }),
+    );
+  window.history.replaceState(null, '', '/');
 });
 
 describe('history in the app', () => {
@@ -160,13 +147,14 @@ describe('history in the app', () => {
   });
 
   it('shows a send that was stored but not delivered live as sent', async () => {
-    network.route('POST', '/api/messages', ({ body }) => {
+    network.route('POST', HISTORY, ({ body }) => {
       const { id, text } = body as { id: string; text: string };
       return json(
         {
           id,
           text,
           sender: alice,
+          conversationId: 'general',
           isPrivate: false,
           sentAt: new Date().toISOString(),
           delivered: false,

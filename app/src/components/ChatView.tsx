@@ -1,17 +1,26 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { GENERAL_ROOM_ID, type ConversationSummary, type RoomSummary } from '@chat/conversation';
+import type { ChatMessage } from '@chat/message';
 import { SIGN_OUT_URL, type CurrentUser } from '../api/auth.js';
+import { addRoomMember, roomConversation } from '../api/conversations.js';
 import type { CreateChatConnection } from '../connection/chat-connection.js';
 import { useChatConnection } from '../connection/useChatConnection.js';
-import { createTypingThrottle } from '../presence/typing-throttle.js';
+import { formatUnread, titleUnread, windowTitle } from '../conversations/conversation-list.js';
+import { GENERAL_ROUTE, type Route } from '../conversations/route.js';
+import { useConversations } from '../conversations/useConversations.js';
+import { useKeptConversations, useOpenConversation } from '../conversations/useOpenConversation.js';
+import { useRoute } from '../conversations/useRoute.js';
+import { notificationBody, type Notifier } from '../notifications/notifier.js';
+import { useWindowAttention } from '../notifications/useWindowAttention.js';
 import { usePresence } from '../presence/usePresence.js';
-import { useTypingNotices } from '../presence/useTypingNotices.js';
-import { useHistory } from '../timeline/useHistory.js';
-import { useTimeline, type Recipient } from '../timeline/useTimeline.js';
-import { Composer } from './Composer.js';
 import { ConnectionStatus } from './ConnectionStatus.js';
-import { MessageList } from './MessageList.js';
+import { ConversationHeader } from './ConversationHeader.js';
+import { ConversationList } from './ConversationList.js';
+import { ConversationView, type ConversationSink } from './ConversationView.js';
+import { JoinRoom } from './JoinRoom.js';
+import { NotificationControl } from './NotificationControl.js';
 import { OnlineList } from './OnlineList.js';
-import { TypingIndicator } from './TypingIndicator.js';
+import { RoomPreviewHeader } from './RoomPreviewHeader.js';
 
 export interface ChatViewProps {
   me: CurrentUser;
@@ -19,52 +28,180 @@ export interface ChatViewProps {
   createConnection: CreateChatConnection;
   /** Full-page navigation (sign-out is a server route, not an in-app view). */
   navigate: (url: string) => void;
+  notifier: Notifier;
   /** The API said 401: the session is over. */
   onSignedOut: () => void;
 }
 
-export function ChatView({ me, fetchFn, createConnection, navigate, onSignedOut }: ChatViewProps) {
-  const { entries, receive, send, retry } = useTimeline({
-    me,
-    fetchFn,
-    onUnauthorized: onSignedOut,
-  });
-  const typing = useTypingNotices({ meId: me.id });
+// Used now and then, not on arrival: loaded when first opened, to keep the first load small.
+const RoomDirectory = lazy(() =>
+  import('./RoomDirectory.js').then((module) => ({ default: module.RoomDirectory })),
+);
+const CreateRoomForm = lazy(() =>
+  import('./CreateRoomForm.js').then((module) => ({ default: module.CreateRoomForm })),
+);
+
+type Panel = 'directory' | 'create' | null;
+
+function placeholderFor(summary: ConversationSummary | undefined, meId: string): string {
+  if (!summary) return 'Message';
+  if (summary.kind === 'room') return `Message #${summary.name}`;
+  return summary.with?.id === meId ? 'Note to self' : `Message ${summary.name}`;
+}
+
+export function ChatView({
+  me,
+  fetchFn,
+  createConnection,
+  navigate,
+  notifier,
+  onSignedOut,
+}: ChatViewProps) {
+  const { route, go } = useRoute();
+  const attention = useWindowAttention();
+  const [panel, setPanel] = useState<Panel>(null);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+
+  // Mounted conversations, by id: live messages, typing notices and catch-ups go to them.
+  const sinks = useRef(new Map<string, ConversationSink>());
+  const register = useCallback((conversationId: string, sink: ConversationSink) => {
+    sinks.current.set(conversationId, sink);
+    return () => {
+      if (sinks.current.get(conversationId) === sink) sinks.current.delete(conversationId);
+    };
+  }, []);
+  const atEnd = useRef(new Map<string, boolean>());
+  const handleAtEnd = useCallback((conversationId: string, value: boolean) => {
+    atEnd.current.set(conversationId, value);
+  }, []);
+
   const { status, sendTyping } = useChatConnection(createConnection, {
-    onMessage: (message) => {
-      receive([message]);
-      typing.messageFrom(message.sender.id);
-    },
-    // Called only after render, when `presence` below exists.
+    // Called only after render, when everything below exists.
+    onMessage: (message) => handleMessage(message),
     onUserJoined: (person) => presence.joined(person),
     onUserLeft: (userId) => presence.left(userId),
-    onTyping: typing.noticed,
-    // Called only after render, when `history` below exists.
-    onReconnected: () => history.catchUp(),
+    onTyping: (notice) => sinks.current.get(notice.conversationId)?.typing(notice),
+    onReconnected: () => {
+      for (const sink of sinks.current.values()) sink.catchUp();
+    },
+    onConversationUpdated: (summary) => conversations.updated(summary),
+    onConversationRemoved: (id) => {
+      conversations.removed(id);
+      // Left in another tab while open here: back to #general.
+      if (id === activeId) go(GENERAL_ROUTE, { replace: true });
+    },
     onUnauthorized: onSignedOut,
   });
   const presence = usePresence({ fetchFn, status });
-  const announceTyping = useMemo(() => createTypingThrottle({ send: sendTyping }), [sendTyping]);
-  const history = useHistory({ fetchFn, entries, receive, status, onUnauthorized: onSignedOut });
-  const [recipient, setRecipient] = useState<Recipient | undefined>(undefined);
-  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const conversations = useConversations({ fetchFn, status, onUnauthorized: onSignedOut });
+  const open = useOpenConversation({
+    route,
+    byId: conversations.byId,
+    fetchFn,
+    onResolved: conversations.updated,
+    onUnauthorized: onSignedOut,
+  });
+  const activeId = open.state === 'open' ? open.conversationId : undefined;
+  const isKnown = (id: string) =>
+    !conversations.loaded || id === GENERAL_ROOM_ID || conversations.byId.has(id);
+  const kept = useKeptConversations(activeId, isKnown);
+  const onlineIds = useMemo(
+    () => new Set(presence.people.map((person) => person.id)),
+    [presence.people],
+  );
 
-  const selectRecipient = useCallback((sender: Recipient) => {
-    setRecipient({ id: sender.id, name: sender.name });
-    textareaRef.current?.focus();
-  }, []);
+  const openRoute = useCallback(
+    (next: Route) => {
+      setPanel(null);
+      setSidebarOpen(false);
+      go(next);
+    },
+    [go],
+  );
 
-  const removeRecipient = useCallback(() => {
-    setRecipient(undefined);
-    textareaRef.current?.focus();
-  }, []);
+  function handleMessage(message: ChatMessage) {
+    const { conversationId } = message;
+    sinks.current.get(conversationId)?.receive(message);
+    const summary = conversations.byId.get(conversationId);
+    const fromMe = message.sender.id === me.id;
+    const reading =
+      activeId === conversationId &&
+      panel === null &&
+      attention.visible &&
+      attention.focused &&
+      (atEnd.current.get(conversationId) ?? true);
+    conversations.messageArrived(message, !fromMe && !reading);
+    // A conversation this list does not have yet (its event may still be on its way).
+    if (!summary) conversations.refresh();
+    const direct = summary ? summary.kind === 'direct' : message.isPrivate;
+    if (
+      !fromMe &&
+      direct &&
+      !summary?.muted &&
+      document.visibilityState === 'hidden' &&
+      notifier.permission() === 'granted'
+    ) {
+      notifier.show(
+        message.sender.name,
+        { body: notificationBody(message.text), tag: conversationId },
+        () => {
+          window.focus();
+          openRoute({ kind: 'direct', userId: message.sender.id });
+        },
+      );
+    }
+  }
+
+  const listed = useMemo(() => [...conversations.byId.values()], [conversations.byId]);
+  const unread = titleUnread(listed);
+  useEffect(() => {
+    document.title = windowTitle(unread);
+    // Signed out (or unmounted): no count is left behind in the tab.
+    return () => {
+      document.title = windowTitle(0);
+    };
+  }, [unread]);
+
+  const { removed: forget, added } = conversations;
+  const handleLeft = useCallback(
+    (conversationId: string) => {
+      forget(conversationId);
+      go(GENERAL_ROUTE, { replace: true });
+    },
+    [forget, go],
+  );
+
+  const joinRoom = useCallback(
+    async (roomId: string) => {
+      const room = await addRoomMember(roomId, me.id, fetchFn);
+      added(roomConversation(room));
+    },
+    [added, fetchFn, me.id],
+  );
+
+  const openPerson = useCallback(
+    (person: { id: string }) => openRoute({ kind: 'direct', userId: person.id }),
+    [openRoute],
+  );
+
+  const roomOpened = (room: RoomSummary) => openRoute({ kind: 'room', roomId: room.id });
 
   return (
-    <div className="chat">
+    <div className={`chat${sidebarOpen ? ' chat--sidebar-open' : ''}`}>
       <header className="chat__header">
+        <button
+          type="button"
+          className="button button--quiet button--small chat__sidebar-toggle"
+          aria-expanded={sidebarOpen}
+          aria-controls="chat-sidebar"
+          onClick={() => setSidebarOpen((value) => !value)}
+        >
+          {unread > 0 ? `Conversations (${formatUnread(unread)})` : 'Conversations'}
+        </button>
         <h1 className="chat__title">Chat</h1>
         <ConnectionStatus status={status} />
         <div className="chat__user">
+          <NotificationControl notifier={notifier} />
           <span className="chat__user-name" title={`Signed in with ${me.provider}`}>
             {me.name}
           </span>
@@ -77,34 +214,113 @@ export function ChatView({ me, fetchFn, createConnection, navigate, onSignedOut 
           </button>
         </div>
       </header>
-      <aside className="chat__online">
+      <aside className="chat__sidebar" id="chat-sidebar">
+        <ConversationList
+          conversations={listed}
+          activeId={panel === null ? activeId : undefined}
+          meId={me.id}
+          onlineIds={onlineIds}
+          loaded={conversations.loaded}
+          onOpen={openRoute}
+          onBrowseRooms={() => {
+            setPanel('directory');
+            setSidebarOpen(false);
+          }}
+          onCreateRoom={() => {
+            setPanel('create');
+            setSidebarOpen(false);
+          }}
+        />
         <OnlineList
           people={presence.people}
           me={me}
           connected={status === 'connected'}
-          onSelect={selectRecipient}
+          onSelect={openPerson}
         />
       </aside>
       <main className="chat__main">
-        <MessageList
-          entries={entries}
-          meId={me.id}
-          onSelectSender={selectRecipient}
-          onRetry={retry}
-          history={history.controls}
-        />
+        <Suspense fallback={<p className="app-message">Loading…</p>}>
+          {panel === 'directory' ? (
+            <RoomDirectory
+              fetchFn={fetchFn}
+              onJoin={async (room) => {
+                await joinRoom(room.id);
+                roomOpened(room);
+              }}
+              onOpen={roomOpened}
+              onClose={() => setPanel(null)}
+              onUnauthorized={onSignedOut}
+            />
+          ) : null}
+          {panel === 'create' ? (
+            <CreateRoomForm
+              fetchFn={fetchFn}
+              onCreated={(room) => {
+                conversations.added(roomConversation(room));
+                roomOpened(room);
+              }}
+              onClose={() => setPanel(null)}
+              onUnauthorized={onSignedOut}
+            />
+          ) : null}
+        </Suspense>
+        {open.state === 'resolving' ? (
+          <p className="app-message" aria-live="polite">
+            Opening the conversation…
+          </p>
+        ) : null}
+        {open.state === 'failed' ? (
+          <div className="app-message" role="alert">
+            <p>This conversation could not be opened. {open.reason}</p>
+            <button type="button" className="button" onClick={() => openRoute(GENERAL_ROUTE)}>
+              Go to #general
+            </button>
+          </div>
+        ) : null}
+        {kept.map((conversationId) => {
+          const summary = conversations.byId.get(conversationId);
+          const member = !conversations.loaded || summary !== undefined;
+          return (
+            <ConversationView
+              key={conversationId}
+              conversationId={conversationId}
+              summary={summary}
+              active={conversationId === activeId && panel === null}
+              placeholder={placeholderFor(summary, me.id)}
+              header={
+                summary ? (
+                  <ConversationHeader
+                    summary={summary}
+                    me={me}
+                    fetchFn={fetchFn}
+                    online={summary.with ? onlineIds.has(summary.with.id) : false}
+                    onSummary={conversations.updated}
+                    onLeft={handleLeft}
+                    onUnauthorized={onSignedOut}
+                  />
+                ) : member ? null : (
+                  <RoomPreviewHeader roomId={conversationId} fetchFn={fetchFn} />
+                )
+              }
+              {...(member
+                ? {}
+                : {
+                    notMember: <JoinRoom onJoin={() => joinRoom(conversationId)} />,
+                  })}
+              me={me}
+              fetchFn={fetchFn}
+              status={status}
+              attention={attention}
+              register={register}
+              sendTyping={sendTyping}
+              onSelectPerson={openPerson}
+              onSummary={conversations.updated}
+              onAtEndChange={handleAtEnd}
+              onUnauthorized={onSignedOut}
+            />
+          );
+        })}
       </main>
-      <TypingIndicator typists={typing.typists} />
-      <footer className="chat__composer">
-        <Composer
-          canSend={status === 'connected'}
-          recipient={recipient}
-          onRemoveRecipient={removeRecipient}
-          onSend={send}
-          textareaRef={textareaRef}
-          onTyping={(to) => announceTyping(to?.id)}
-        />
-      </footer>
     </div>
   );
 }

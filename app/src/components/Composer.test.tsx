@@ -1,16 +1,13 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { bob } from '../test/messages.js';
 import { Composer, type ComposerProps } from './Composer.js';
 
 function renderComposer(props: Partial<ComposerProps> = {}) {
   const onSend = vi.fn<ComposerProps['onSend']>();
-  const onRemoveRecipient = vi.fn();
-  render(<Composer canSend onSend={onSend} onRemoveRecipient={onRemoveRecipient} {...props} />);
+  render(<Composer canSend placeholder="Message #general" onSend={onSend} {...props} />);
   return {
     onSend,
-    onRemoveRecipient,
     textbox: screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement,
     sendButton: screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement,
   };
@@ -21,7 +18,7 @@ describe('Composer', () => {
     const user = userEvent.setup();
     const { onSend, textbox } = renderComposer();
     await user.type(textbox, '  hello there  {Enter}');
-    expect(onSend).toHaveBeenCalledExactlyOnceWith('hello there', undefined);
+    expect(onSend).toHaveBeenCalledExactlyOnceWith('hello there');
     expect(textbox.value).toBe('');
   });
 
@@ -32,7 +29,7 @@ describe('Composer', () => {
     expect(onSend).not.toHaveBeenCalled();
     expect(textbox.value).toBe('line one\nline two');
     await user.keyboard('{Enter}');
-    expect(onSend).toHaveBeenCalledExactlyOnceWith('line one\nline two', undefined);
+    expect(onSend).toHaveBeenCalledExactlyOnceWith('line one\nline two');
   });
 
   it('sends with the Send button, which is disabled while the box is empty or blank', async () => {
@@ -46,7 +43,7 @@ describe('Composer', () => {
     await user.type(textbox, 'hi');
     expect(sendButton.disabled).toBe(false);
     await user.click(sendButton);
-    expect(onSend).toHaveBeenCalledExactlyOnceWith('hi', undefined);
+    expect(onSend).toHaveBeenCalledExactlyOnceWith('hi');
   });
 
   it('does not send while offline, keeps the draft and says why', async () => {
@@ -87,24 +84,8 @@ describe('Composer', () => {
     expect(screen.getByText('1,801 / 2,000')).toBeTruthy();
   });
 
-  it('shows the recipient as a chip, sends to them, and lets the chip be removed', async () => {
-    const user = userEvent.setup();
-    const { onSend, onRemoveRecipient, textbox } = renderComposer({ recipient: bob });
-    expect(screen.getByText('bob')).toBeTruthy();
-    await user.type(textbox, 'psst{Enter}');
-    expect(onSend).toHaveBeenCalledExactlyOnceWith('psst', bob);
-
-    const remove = screen.getByRole('button', { name: 'Remove recipient bob' });
-    remove.focus();
-    await user.keyboard('{Enter}');
-    expect(onRemoveRecipient).toHaveBeenCalledOnce();
-  });
-
-  it('drops the recipient with Escape in the message box', async () => {
-    const user = userEvent.setup();
-    const { onRemoveRecipient, textbox } = renderComposer({ recipient: bob });
-    await user.click(textbox);
-    await user.keyboard('{Escape}');
-    expect(onRemoveRecipient).toHaveBeenCalledOnce();
+  it('says where the message goes', () => {
+    const { textbox } = renderComposer({ placeholder: 'Message bob' });
+    expect(textbox.placeholder).toBe('Message bob');
   });
 });

@@ -1,7 +1,5 @@
 import { MAX_MESSAGE_LENGTH } from '@chat/message';
 import { useId, useState, type FormEvent, type KeyboardEvent, type Ref } from 'react';
-import type { Recipient } from '../timeline/useTimeline.js';
-import { RecipientChip } from './RecipientChip.js';
 
 /** The counter appears only when it starts to matter. */
 export const COUNTER_THRESHOLD = 1800;
@@ -18,22 +16,15 @@ const numberFormat = new Intl.NumberFormat('en');
 export interface ComposerProps {
   /** False while not connected: a message sent now could not be confirmed. */
   canSend: boolean;
-  recipient?: Recipient;
-  onRemoveRecipient: () => void;
-  onSend: (text: string, recipient?: Recipient) => void;
+  /** Where it goes, for the placeholder: "#general", "bob". */
+  placeholder: string;
+  onSend: (text: string) => void;
   textareaRef?: Ref<HTMLTextAreaElement>;
   /** The text changed and is not empty: the person is typing (the caller throttles). */
-  onTyping?: (recipient?: Recipient) => void;
+  onTyping?: () => void;
 }
 
-export function Composer({
-  canSend,
-  recipient,
-  onRemoveRecipient,
-  onSend,
-  textareaRef,
-  onTyping,
-}: ComposerProps) {
+export function Composer({ canSend, placeholder, onSend, textareaRef, onTyping }: ComposerProps) {
   const [text, setText] = useState('');
   const counterId = useId();
   const hintId = useId();
@@ -43,7 +34,7 @@ export function Composer({
 
   const submit = () => {
     if (!sendable) return;
-    onSend(text.trim(), recipient);
+    onSend(text.trim());
     setText('');
   };
 
@@ -53,11 +44,6 @@ export function Composer({
   };
 
   const handleKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Escape' && recipient) {
-      event.preventDefault();
-      onRemoveRecipient();
-      return;
-    }
     // Enter while an IME is composing confirms the composition, it must not send.
     if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
     event.preventDefault();
@@ -70,7 +56,6 @@ export function Composer({
 
   return (
     <form className="composer" onSubmit={handleSubmit} aria-label="Send a message">
-      {recipient ? <RecipientChip recipient={recipient} onRemove={onRemoveRecipient} /> : null}
       <div className="composer__row">
         <label className="visually-hidden" htmlFor={`${counterId}-input`}>
           Message
@@ -80,12 +65,12 @@ export function Composer({
           ref={textareaRef}
           className="composer__input"
           rows={2}
-          placeholder={recipient ? `Private message to ${recipient.name}` : 'Message everyone'}
+          placeholder={placeholder}
           value={text}
           onChange={(event) => {
             const value = event.target.value;
             setText(value);
-            if (value.trim() !== '' && value !== text) onTyping?.(recipient);
+            if (value.trim() !== '' && value !== text) onTyping?.();
           }}
           onKeyDown={handleKeyDown}
           aria-describedby={describedBy || undefined}
@@ -97,9 +82,7 @@ export function Composer({
       </div>
       <div className="composer__footer">
         {canSend ? (
-          <span className="composer__hint">
-            Enter to send, Shift+Enter for a new line{recipient ? ', Esc to send to everyone' : ''}
-          </span>
+          <span className="composer__hint">Enter to send, Shift+Enter for a new line</span>
         ) : (
           <span className="composer__hint composer__hint--offline" id={hintId}>
             Not connected: sending is paused.

@@ -35,7 +35,7 @@ describe('message rendering', () => {
     expect(time?.textContent).not.toBe('');
   });
 
-  it("styles one's own messages apart, without a private-message button on one's own name", () => {
+  it("styles one's own messages apart, without a direct-message button on one's own name", () => {
     const { items } = renderList([
       sent(chatMessage({ sender: alice, text: 'mine' })),
       sent(chatMessage({ sender: bob, text: 'theirs' })),
@@ -48,25 +48,6 @@ describe('message rendering', () => {
     expect(theirs!.className).not.toContain('message--own');
   });
 
-  it('marks a private message "private, to bob" for its sender', () => {
-    renderList([sent(chatMessage({ sender: alice, recipient: bob, isPrivate: true }))], alice.id);
-    expect(screen.getByText('private, to bob')).toBeTruthy();
-  });
-
-  it('marks a private message "private, from alice" for its recipient', () => {
-    renderList(
-      [sent(chatMessage({ sender: alice, recipient: { id: bob.id }, isPrivate: true }))],
-      bob.id,
-    );
-    expect(screen.getByText('private, from alice')).toBeTruthy();
-    expect(screen.queryByText(/private, to/)).toBeNull();
-  });
-
-  it('does not mark public messages as private', () => {
-    renderList([sent(chatMessage({ sender: bob }))]);
-    expect(screen.queryByText(/private/)).toBeNull();
-  });
-
   it('renders markup in a message as text and runs nothing', () => {
     const attack = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold</b>';
     const { container } = renderList([sent(chatMessage({ text: attack }))]);
@@ -77,7 +58,7 @@ describe('message rendering', () => {
     expect((window as { __xss?: number }).__xss).toBeUndefined();
   });
 
-  it("treats a sender's name as a button that picks them as recipient", async () => {
+  it("treats a sender's name as a button that opens a direct conversation with them", async () => {
     const user = userEvent.setup();
     const { onSelectSender } = renderList([sent(chatMessage({ sender: bob }))]);
     screen.getByRole('button', { name: 'bob' }).focus();

@@ -1,18 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { ChatMessage } from '@chat/message';
 import type { TimelineEntry } from '../timeline/timeline.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-
-function privateLabel(message: ChatMessage, own: boolean): string | null {
-  if (!message.isPrivate) return null;
-  if (own) {
-    const to = message.recipient ? (message.recipient.name ?? message.recipient.id) : 'someone';
-    return `private, to ${to}`;
-  }
-  return `private, from ${message.sender.name}`;
-}
 
 /** Whether the clock has passed `at` (always true without one); re-renders once when it does. */
 function useTimePassed(at: number | undefined): boolean {
@@ -32,6 +22,7 @@ function useTimePassed(at: number | undefined): boolean {
 export interface MessageItemProps {
   entry: TimelineEntry;
   meId: string;
+  /** Activating a sender's name: open the direct conversation with them. */
   onSelectSender: (sender: { id: string; name: string }) => void;
   onRetry: (id: string) => void;
 }
@@ -40,15 +31,9 @@ export interface MessageItemProps {
 export function MessageItem({ entry, meId, onSelectSender, onRetry }: MessageItemProps) {
   const { message, delivery, failure } = entry;
   const own = message.sender.id === meId;
-  const label = privateLabel(message, own);
   const canRetry = useTimePassed(failure?.retryAt);
   const sentAt = new Date(message.sentAt);
-  const classes = [
-    'message',
-    own ? 'message--own' : 'message--other',
-    message.isPrivate ? 'message--private' : '',
-    `message--${delivery}`,
-  ]
+  const classes = ['message', own ? 'message--own' : 'message--other', `message--${delivery}`]
     .filter(Boolean)
     .join(' ');
 
@@ -61,7 +46,7 @@ export function MessageItem({ entry, meId, onSelectSender, onRetry }: MessageIte
           <button
             type="button"
             className="message__sender message__sender--button"
-            title={`Send a private message to ${message.sender.name}`}
+            title={`Write to ${message.sender.name} directly`}
             onClick={() => onSelectSender(message.sender)}
           >
             {message.sender.name}
@@ -70,7 +55,6 @@ export function MessageItem({ entry, meId, onSelectSender, onRetry }: MessageIte
         <time className="message__time" dateTime={message.sentAt} title={fullFormat.format(sentAt)}>
           {timeFormat.format(sentAt)}
         </time>
-        {label ? <span className="message__private">{label}</span> : null}
       </div>
       <p className="message__text">{message.text}</p>
       {delivery === 'pending' ? <p className="message__delivery">Sending…</p> : null}

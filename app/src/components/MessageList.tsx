@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TimelineEntry } from '../timeline/timeline.js';
 import { HistoryBottom, HistoryTop, type HistoryControls } from './HistoryNotice.js';
 import { MessageItem, type MessageItemProps } from './MessageItem.js';
@@ -10,6 +10,10 @@ export interface MessageListProps extends Omit<MessageItemProps, 'entry'> {
   entries: readonly TimelineEntry[];
   /** Loading state and actions of the history; without it the list shows live messages only. */
   history?: HistoryControls;
+  /** The "New messages" divider goes before this message. */
+  dividerBeforeId?: string;
+  /** Whether the newest message is in view, each time that changes (and once at first). */
+  onAtEndChange?: (atEnd: boolean) => void;
 }
 
 /** Where the first message sat in the view, to put it back there when earlier ones arrive. */
@@ -31,9 +35,21 @@ function messageElement(log: HTMLElement, id: string): HTMLElement | null {
  * The timeline, oldest first. Keeps the newest message in view unless the reader has
  * scrolled up; then it offers a jump back instead of yanking the view away.
  */
-export function MessageList({ entries, meId, onSelectSender, onRetry, history }: MessageListProps) {
+export function MessageList({
+  entries,
+  meId,
+  onSelectSender,
+  onRetry,
+  history,
+  dividerBeforeId,
+  onAtEndChange,
+}: MessageListProps) {
   const logRef = useRef<HTMLDivElement>(null);
   const atBottomRef = useRef(true);
+  const [atEnd, setAtEnd] = useState(true);
+  const onAtEndChangeRef = useRef(onAtEndChange);
+  onAtEndChangeRef.current = onAtEndChange;
+  useEffect(() => onAtEndChangeRef.current?.(atEnd), [atEnd]);
   const lastIdRef = useRef<string | undefined>(undefined);
   const anchorRef = useRef<Anchor | undefined>(undefined);
   const [hasUnseen, setHasUnseen] = useState(false);
@@ -66,6 +82,7 @@ export function MessageList({ entries, meId, onSelectSender, onRetry, history }:
       // Also when an entry only grew (a failure reason appeared): stay pinned to the end.
       log.scrollTop = log.scrollHeight;
       atBottomRef.current = true;
+      setAtEnd(true);
       setHasUnseen(false);
     } else if (lastChanged) {
       setHasUnseen(true);
@@ -89,6 +106,7 @@ export function MessageList({ entries, meId, onSelectSender, onRetry, history }:
     const log = logRef.current;
     if (!log) return;
     atBottomRef.current = log.scrollHeight - log.scrollTop - log.clientHeight <= STICKY_BOTTOM_PX;
+    setAtEnd(atBottomRef.current);
     if (atBottomRef.current) setHasUnseen(false);
     rememberAnchor();
   };
@@ -98,6 +116,7 @@ export function MessageList({ entries, meId, onSelectSender, onRetry, history }:
     if (!log) return;
     log.scrollTop = log.scrollHeight;
     atBottomRef.current = true;
+    setAtEnd(true);
     setHasUnseen(false);
   };
 
@@ -119,13 +138,19 @@ export function MessageList({ entries, meId, onSelectSender, onRetry, history }:
         ) : (
           <ol className="timeline__list">
             {entries.map((entry) => (
-              <MessageItem
-                key={entry.message.id}
-                entry={entry}
-                meId={meId}
-                onSelectSender={onSelectSender}
-                onRetry={onRetry}
-              />
+              <Fragment key={entry.message.id}>
+                {entry.message.id === dividerBeforeId ? (
+                  <li className="timeline__divider" role="separator" aria-label="New messages">
+                    <span>New messages</span>
+                  </li>
+                ) : null}
+                <MessageItem
+                  entry={entry}
+                  meId={meId}
+                  onSelectSender={onSelectSender}
+                  onRetry={onRetry}
+                />
+              </Fragment>
             ))}
           </ol>
         )}

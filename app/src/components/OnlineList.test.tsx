@@ -3,7 +3,6 @@ import userEvent from '@testing-library/user-event';
 import type { OnlinePerson } from '@chat/message';
 import { describe, expect, it } from 'vitest';
 import { alice, bob, carol } from '../test/messages.js';
-import type { Recipient } from '../timeline/useTimeline.js';
 import { OnlineList } from './OnlineList.js';
 
 const online = (person: { id: string; name: string }): OnlinePerson => ({
@@ -12,7 +11,7 @@ const online = (person: { id: string; name: string }): OnlinePerson => ({
 });
 
 function renderList(people: OnlinePerson[], connected = true) {
-  const selected: Recipient[] = [];
+  const selected: { id: string; name: string }[] = [];
   render(
     <OnlineList
       people={people}
@@ -37,17 +36,22 @@ describe('OnlineList', () => {
     expect(entries()).toEqual(['alice (you)', 'bob', 'carol']);
   });
 
-  it('offers the others as buttons, not myself', () => {
+  it('offers everyone as a button, myself for notes', () => {
     renderList([online(alice), online(bob)]);
     const buttons = within(onlineList()).getAllByRole('button');
-    expect(buttons.map((b) => b.textContent)).toEqual(['bob']);
+    expect(buttons.map((b) => b.textContent)).toEqual(['alice (you)', 'bob']);
+    expect(buttons[0]?.title).toBe('Notes to self');
   });
 
-  it('starts a private message to the person activated', async () => {
+  it('opens the direct conversation with the person activated', async () => {
     const user = userEvent.setup();
     const selected = renderList([online(alice), online(bob), online(carol)]);
     await user.click(within(onlineList()).getByRole('button', { name: 'carol' }));
-    expect(selected).toEqual([{ id: carol.id, name: 'carol' }]);
+    await user.click(within(onlineList()).getByRole('button', { name: 'alice (you)' }));
+    expect(selected).toEqual([
+      { id: carol.id, name: 'carol' },
+      { id: alice.id, name: 'alice' },
+    ]);
   });
 
   it('lists me while connected even before the list knows of my connection', () => {

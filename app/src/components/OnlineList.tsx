@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
+import type { PersonSummary } from '@chat/conversation';
 import type { OnlinePerson } from '@chat/message';
 import { sortedPeople } from '../presence/online-people.js';
-import type { Recipient } from '../timeline/useTimeline.js';
 
 export interface OnlineListProps {
   /** Everyone online as presence knows it. */
@@ -9,8 +9,8 @@ export interface OnlineListProps {
   me: { id: string; name: string };
   /** While not connected the list cannot be kept up to date, and says so. */
   connected: boolean;
-  /** Activating someone's name: write to them privately. */
-  onSelect: (person: Recipient) => void;
+  /** Activating someone's name: open the direct conversation with them (oneself: notes). */
+  onSelect: (person: PersonSummary) => void;
 }
 
 /**
@@ -50,18 +50,16 @@ export function OnlineList({ people, me, connected, onSelect }: OnlineListProps)
       <ul id={listId} className="online__list" aria-labelledby={headingId}>
         {everyone.map((person) => (
           <li key={person.id} className="online__item">
-            {person.id === me.id ? (
-              <span className="online__person online__person--me">{person.name} (you)</span>
-            ) : (
-              <button
-                type="button"
-                className="online__person online__person--button"
-                title={`Write to ${person.name} privately`}
-                onClick={() => onSelect({ id: person.id, name: person.name })}
-              >
-                {person.name}
-              </button>
-            )}
+            <button
+              type="button"
+              className={`online__person online__person--button${
+                person.id === me.id ? ' online__person--me' : ''
+              }`}
+              title={person.id === me.id ? 'Notes to self' : `Write to ${person.name} directly`}
+              onClick={() => onSelect({ id: person.id, name: person.name })}
+            >
+              {person.id === me.id ? `${person.name} (you)` : person.name}
+            </button>
           </li>
         ))}
       </ul>

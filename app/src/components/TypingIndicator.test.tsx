@@ -35,10 +35,10 @@ describe('TypingIndicator with useTypingNotices', () => {
 
   it('shows a typist and forgets them a few seconds after their last notice', () => {
     const { api, text } = renderNotices();
-    act(() => api().noticed({ user: bob }));
+    act(() => api().noticed({ user: bob, conversationId: 'general' }));
     expect(text()).toBe('bob is typing…');
     act(() => vi.advanceTimersByTime(TYPING_NOTICE_MS - 1000));
-    act(() => api().noticed({ user: bob })); // still typing: the clock starts again
+    act(() => api().noticed({ user: bob, conversationId: 'general' })); // still typing: the clock starts again
     act(() => vi.advanceTimersByTime(TYPING_NOTICE_MS - 1));
     expect(text()).toBe('bob is typing…');
     act(() => vi.advanceTimersByTime(1));
@@ -47,9 +47,9 @@ describe('TypingIndicator with useTypingNotices', () => {
 
   it('names two typists by name and forgets each on their own clock', () => {
     const { api, text } = renderNotices();
-    act(() => api().noticed({ user: carol }));
+    act(() => api().noticed({ user: carol, conversationId: 'general' }));
     act(() => vi.advanceTimersByTime(2000));
-    act(() => api().noticed({ user: bob }));
+    act(() => api().noticed({ user: bob, conversationId: 'general' }));
     expect(text()).toBe('bob and carol are typing…');
     act(() => vi.advanceTimersByTime(TYPING_NOTICE_MS - 2000));
     expect(text()).toBe('bob is typing…');
@@ -58,9 +58,9 @@ describe('TypingIndicator with useTypingNotices', () => {
   it('counts three or more', () => {
     const { api, text } = renderNotices();
     act(() => {
-      api().noticed({ user: bob });
-      api().noticed({ user: carol });
-      api().noticed({ user: { id: 'dave-id', name: 'dave' } });
+      api().noticed({ user: bob, conversationId: 'general' });
+      api().noticed({ user: carol, conversationId: 'general' });
+      api().noticed({ user: { id: 'dave-id', name: 'dave' }, conversationId: 'general' });
     });
     expect(text()).toBe('3 people are typing…');
   });
@@ -68,8 +68,8 @@ describe('TypingIndicator with useTypingNotices', () => {
   it('drops a typist as soon as their message arrives, and keeps the others', () => {
     const { api, text } = renderNotices();
     act(() => {
-      api().noticed({ user: bob });
-      api().noticed({ user: carol });
+      api().noticed({ user: bob, conversationId: 'general' });
+      api().noticed({ user: carol, conversationId: 'general' });
     });
     act(() => api().messageFrom(bob.id));
     expect(text()).toBe('carol is typing…');
@@ -77,21 +77,19 @@ describe('TypingIndicator with useTypingNotices', () => {
 
   it('ignores a notice that arrives just after the message it announced', () => {
     const { api, text } = renderNotices();
-    act(() => api().noticed({ user: bob }));
+    act(() => api().noticed({ user: bob, conversationId: 'general' }));
     act(() => api().messageFrom(bob.id));
     act(() => vi.advanceTimersByTime(TYPING_AFTER_MESSAGE_MS - 1));
-    act(() => api().noticed({ user: bob })); // sent before the message, delivered after it
+    act(() => api().noticed({ user: bob, conversationId: 'general' })); // sent before the message, delivered after it
     expect(text()).toBe('');
     act(() => vi.advanceTimersByTime(1));
-    act(() => api().noticed({ user: bob })); // typing the next one
+    act(() => api().noticed({ user: bob, conversationId: 'general' })); // typing the next one
     expect(text()).toBe('bob is typing…');
   });
 
-  it('marks a private notice to me and ignores notices about myself', () => {
+  it('ignores notices about myself (my other tabs)', () => {
     const { api, text } = renderNotices();
-    act(() => api().noticed({ user: alice }));
+    act(() => api().noticed({ user: alice, conversationId: 'general' }));
     expect(text()).toBe('');
-    act(() => api().noticed({ user: bob, recipient: alice.id }));
-    expect(text()).toBe('bob is typing (private)…');
   });
 });

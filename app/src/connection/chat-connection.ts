@@ -1,3 +1,4 @@
+import type { ConversationSummary } from '@chat/conversation';
 import type { ChatMessage, OnlinePerson, TypingNotice, TypingRequest } from '@chat/message';
 
 /**
@@ -21,6 +22,10 @@ export interface ChatConnectionEvents {
   userLeft: (userId: string) => void;
   /** Someone else is typing in a conversation I am in. */
   typing: (notice: TypingNotice) => void;
+  /** A conversation of mine appeared or changed (read position, mute): the whole summary. */
+  conversationUpdated: (summary: ConversationSummary) => void;
+  /** I left a conversation (in this tab or another). */
+  conversationRemoved: (conversationId: string) => void;
 }
 
 export interface ChatConnection {

@@ -78,6 +78,8 @@ describe('SignalR connection', () => {
     const received = next(connection, 'message');
     const message = chatMessage({ text: 'over the wire' });
     await stack.broadcast('newMessage', { id: 'malformed' });
+    const { conversationId: _dropped, ...withoutConversation } = chatMessage();
+    await stack.broadcast('newMessage', withoutConversation); // which timeline? dropped
     await stack.broadcast('newMessage', message);
     // Events arrive in order, so the first one to come through shows the malformed one was dropped.
     expect(await received).toEqual(message);
@@ -162,9 +164,17 @@ describe('SignalR connection', () => {
 
 describe('connection helpers', () => {
   it('backs off up to 10 s and never gives up', () => {
-    expect([0, 1, 2, 3, 4, 5, 50].map(retryDelayMs)).toEqual([
+    expect([0, 1, 2, 3, 4, 5, 50].map((attempts) => retryDelayMs(attempts, () => 0))).toEqual([
       0, 1000, 2000, 5000, 10000, 10000, 10000,
     ]);
+  });
+
+  it('spreads the tabs that lost their connection together over up to half the delay', () => {
+    expect([0, 1, 2, 3, 4].map((attempts) => retryDelayMs(attempts, () => 1))).toEqual([
+      1000, 2000, 3000, 7500, 15000,
+    ]);
+    const firstRetries = new Set(Array.from({ length: 50 }, () => retryDelayMs(0)));
+    expect(firstRetries.size).toBeGreaterThan(10);
   });
 
   it('recognises a refused negotiate as unauthorized', () => {

@@ -1,3 +1,4 @@
+import { CONVERSATION_REMOVED_EVENT, CONVERSATION_UPDATED_EVENT } from '@chat/conversation';
 import {
   NEW_MESSAGE_EVENT,
   TYPING_EVENT,
@@ -15,6 +16,7 @@ import {
   type RetryContext,
 } from '@microsoft/signalr';
 import { isChatMessage } from '../api/chat-message-guard.js';
+import { isConversationRemoved, isConversationSummary } from '../api/conversation-guard.js';
 import { isOnlinePerson, isTypingNotice, isUserLeft } from '../presence/guards.js';
 import {
   ChatConnectionEmitter,
@@ -29,9 +31,16 @@ import {
  */
 const RETRY_DELAYS_MS = [0, 1_000, 2_000, 5_000, 10_000] as const;
 
-export function retryDelayMs(previousAttempts: number): number {
+/**
+ * The delay before the next attempt, spread at random over up to half of it (at least 1 s):
+ * when the service restarts, every tab loses its connection at the same moment, and without
+ * the spread all of them negotiate and catch up in the same instant (the soak saw hundreds of
+ * catch-ups fail at once on storage that answered them one by one).
+ */
+export function retryDelayMs(previousAttempts: number, random: () => number = Math.random): number {
   const index = Math.min(previousAttempts, RETRY_DELAYS_MS.length - 1);
-  return RETRY_DELAYS_MS[index] ?? 10_000;
+  const base = RETRY_DELAYS_MS[index] ?? 10_000;
+  return Math.round(base + random() * Math.max(1_000, base / 2));
 }
 
 /**
@@ -101,6 +110,14 @@ class SignalRChatConnection implements ChatConnection {
     this.hub.on(TYPING_EVENT, (payload: unknown) => {
       if (isTypingNotice(payload)) this.emitter.emit('typing', payload);
       else console.warn('Ignored a malformed typing event.');
+    });
+    this.hub.on(CONVERSATION_UPDATED_EVENT, (payload: unknown) => {
+      if (isConversationSummary(payload)) this.emitter.emit('conversationUpdated', payload);
+      else console.warn('Ignored a malformed conversationUpdated event.');
+    });
+    this.hub.on(CONVERSATION_REMOVED_EVENT, (payload: unknown) => {
+      if (isConversationRemoved(payload)) this.emitter.emit('conversationRemoved', payload.id);
+      else console.warn('Ignored a malformed conversationRemoved event.');
     });
     this.hub.onreconnecting(() => this.setConnectionStatus('reconnecting'));
     this.hub.onreconnected(() => {

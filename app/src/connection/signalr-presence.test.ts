@@ -132,16 +132,33 @@ describe('SignalR connection: presence and typing', () => {
     expect(await left).toBe('bob-id');
 
     const typing = next(connection, 'typing');
-    await stack.broadcast('typing', { user: { id: 'bob-id' } });
-    await stack.broadcast('typing', { user: { id: 'bob-id', name: 'bob' }, recipient: 'alice-id' });
-    expect(await typing).toEqual({ user: { id: 'bob-id', name: 'bob' }, recipient: 'alice-id' });
+    await stack.broadcast('typing', { user: { id: 'bob-id' }, conversationId: 'general' });
+    await stack.broadcast('typing', { user: { id: 'bob-id', name: 'bob' } }); // no conversation
+    const notice = { user: { id: 'bob-id', name: 'bob' }, conversationId: 'dm.a.b' };
+    await stack.broadcast('typing', notice);
+    expect(await typing).toEqual(notice);
+  });
+
+  it('passes on well-formed conversationUpdated and conversationRemoved events only', async () => {
+    await connect();
+    const updated = next(connection, 'conversationUpdated');
+    const summary = { id: 'r1', kind: 'room', name: 'ops', visibility: 'private', unread: 3 };
+    await stack.broadcast('conversationUpdated', { id: 'r1', kind: 'room', name: 'ops' }); // no unread
+    await stack.broadcast('conversationUpdated', { ...summary, kind: 'direct' }); // no partner
+    await stack.broadcast('conversationUpdated', summary);
+    expect(await updated).toEqual(summary);
+
+    const removed = next(connection, 'conversationRemoved');
+    await stack.broadcast('conversationRemoved', { id: '' });
+    await stack.broadcast('conversationRemoved', { id: 'r1' });
+    expect(await removed).toBe('r1');
   });
 
   it('sends the typing invocation, which the service hands to its upstream', async () => {
-    expect(connection.sendTyping({})).toBe(false); // not connected yet: nothing goes out
+    expect(connection.sendTyping({ conversationId: 'general' })).toBe(false); // not connected yet
     await connect();
-    expect(connection.sendTyping({})).toBe(true);
-    expect(connection.sendTyping({ recipient: 'bob-id' })).toBe(true);
+    expect(connection.sendTyping({ conversationId: 'general' })).toBe(true);
+    expect(connection.sendTyping({ conversationId: 'dm.a.b' })).toBe(true);
 
     const calls = await upstream.received(2);
     expect(calls.map((call) => call.path)).toEqual([
@@ -150,8 +167,8 @@ describe('SignalR connection: presence and typing', () => {
     ]);
     expect(calls.map((call) => call.headers['x-asrs-user-id'])).toEqual(['alice-id', 'alice-id']);
     expect(calls.map((call) => call.body)).toEqual([
-      { type: 1, target: 'typing', arguments: [{}] },
-      { type: 1, target: 'typing', arguments: [{ recipient: 'bob-id' }] },
+      { type: 1, target: 'typing', arguments: [{ conversationId: 'general' }] },
+      { type: 1, target: 'typing', arguments: [{ conversationId: 'dm.a.b' }] },
     ]);
     // Fire and forget (no invocation id), and the connection stays up.
     expect(connection.status).toBe('connected');

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ConversationSummary } from '@chat/conversation';
 import type { ChatMessage, OnlinePerson, TypingNotice, TypingRequest } from '@chat/message';
 import type { ChatConnection, ConnectionStatus, CreateChatConnection } from './chat-connection.js';
 
@@ -9,6 +10,8 @@ export interface ConnectionHandlers {
   onUserJoined?: (person: OnlinePerson) => void;
   onUserLeft?: (userId: string) => void;
   onTyping?: (notice: TypingNotice) => void;
+  onConversationUpdated?: (summary: ConversationSummary) => void;
+  onConversationRemoved?: (conversationId: string) => void;
 }
 
 export interface ChatConnectionState {
@@ -40,6 +43,10 @@ export function useChatConnection(
       connection.on('userJoined', (person) => handlersRef.current.onUserJoined?.(person)),
       connection.on('userLeft', (userId) => handlersRef.current.onUserLeft?.(userId)),
       connection.on('typing', (notice) => handlersRef.current.onTyping?.(notice)),
+      connection.on('conversationUpdated', (summary) =>
+        handlersRef.current.onConversationUpdated?.(summary),
+      ),
+      connection.on('conversationRemoved', (id) => handlersRef.current.onConversationRemoved?.(id)),
     ];
     connectionRef.current = connection;
     connection.start();

@@ -30,7 +30,8 @@ export function isPresenceList(value: unknown): value is PresenceList {
 
 export function isTypingNotice(value: unknown): value is TypingNotice {
   if (!isRecord(value)) return false;
-  const { user, recipient } = value;
+  const { user, recipient, conversationId } = value;
   if (!isRecord(user) || !isNonEmptyString(user.id) || typeof user.name !== 'string') return false;
+  if (!isNonEmptyString(conversationId)) return false;
   return recipient === undefined || isNonEmptyString(recipient);
 }

@@ -1,5 +1,6 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { ConversationSummary } from '@chat/conversation';
 import { TYPING_THROTTLE_MS, type OnlinePerson } from '@chat/message';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../App.js';
@@ -21,6 +22,14 @@ const online = (person: { id: string; name: string }): OnlinePerson => ({
   ...person,
   since: '2026-01-01T12:00:00.000Z',
 });
+
+const withBob: ConversationSummary = {
+  id: 'dm.alice-id.bob-id',
+  kind: 'direct',
+  name: 'bob',
+  with: bob,
+  unread: 0,
+};
 
 let network: FakeFetch;
 let presenceAnswer: OnlinePerson[];
@@ -60,8 +69,18 @@ beforeEach(() => {
   connection = undefined;
   network = new FakeFetch()
     .route('GET', '/.auth/me', () => json({ clientPrincipal: principal }))
-    .route('GET', '/api/messages', () => json({ messages: [], hasNewer: false }))
-    .route('GET', '/api/presence', () => json({ people: presenceAnswer }));
+    .route('GET', '/api/conversations/general/messages', () =>
+      json({ messages: [], hasNewer: false }),
+    )
+    .route('GET', '/api/conversations', () =>
+      json({ conversations: [{ id: 'general', kind: 'room', name: 'general', unread: 0 }] }),
+    )
+    .route('GET', '/api/presence', () => json({ people: presenceAnswer }))
+    .route('POST', '/api/direct/bob-id', () => json(withBob))
+    .route('GET', `/api/conversations/${withBob.id}/messages`, () =>
+      json({ messages: [], hasNewer: false }),
+    );
+  window.history.replaceState(null, '', '/');
 });
 
 afterEach(() => {
@@ -114,50 +133,44 @@ describe('Online list in the chat', () => {
     expect(onlineNames()).toEqual(['alice (you)', 'bob']);
   });
 
-  it('starts a private message to a person activated in the list', async () => {
+  it('opens the direct conversation with a person activated in the list, shown online', async () => {
     presenceAnswer = [online(alice), online(bob)];
-    network.route('POST', '/api/messages', () => new Response(null, { status: 202 }));
     await signedInAndConnected();
     const user = userEvent.setup();
     await user.click(await within(onlineList()).findByRole('button', { name: 'bob' }));
-    const textbox = screen.getByRole('textbox', { name: 'Message' });
-    expect(document.activeElement).toBe(textbox);
-    expect(screen.getByRole('button', { name: 'Remove recipient bob' })).toBeTruthy();
-    await user.keyboard('psst{Enter}');
-    await waitFor(() => expect(network.requestsTo('POST', '/api/messages')).toHaveLength(1));
-    expect(network.requestsTo('POST', '/api/messages')[0]!.body).toMatchObject({
-      text: 'psst',
-      recipient: bob.id,
-    });
+    expect(window.location.pathname).toBe('/dm/bob-id');
+    expect(network.requestsTo('POST', '/api/direct/bob-id')).toHaveLength(1);
+    const conversations = screen.getByRole('navigation', { name: 'Conversations' });
+    expect(await within(conversations).findByRole('link', { name: 'bob, online' })).toBeTruthy();
+    act(() => connection!.userLeft(bob.id));
+    expect(within(conversations).getByRole('link', { name: 'bob, offline' })).toBeTruthy();
   });
 });
 
 describe('Typing in the chat', () => {
-  it('announces typing at most once per throttle interval, naming a private recipient', async () => {
+  it('announces typing at most once per throttle interval, naming the conversation', async () => {
     const live = await signedInAndConnected();
     // Only the clock is faked: the throttle reads Date.now, everything else runs for real.
     vi.useFakeTimers({ toFake: ['Date'] });
     const user = userEvent.setup();
     const textbox = screen.getByRole('textbox', { name: 'Message' });
 
+    const inGeneral = { conversationId: 'general' };
     await user.type(textbox, 'hello');
-    expect(live.typingSent).toEqual([{}]);
+    expect(live.typingSent).toEqual([inGeneral]);
     vi.setSystemTime(Date.now() + TYPING_THROTTLE_MS - 1);
     await user.type(textbox, ' there');
-    expect(live.typingSent).toEqual([{}]);
+    expect(live.typingSent).toEqual([inGeneral]);
     vi.setSystemTime(Date.now() + 1);
     await user.clear(textbox); // emptying the box is not typing
-    expect(live.typingSent).toEqual([{}]);
+    expect(live.typingSent).toEqual([inGeneral]);
 
+    // Another conversation has its own throttle: announced at once.
     act(() => live.userJoined(online(bob)));
     await user.click(within(onlineList()).getByRole('button', { name: 'bob' }));
-    console.log(
-      'DBG',
-      Date.now(),
-      screen.queryByRole('button', { name: 'Remove recipient bob' }) !== null,
-    );
-    await user.type(textbox, 'x');
-    expect(live.typingSent).toEqual([{}, { recipient: bob.id }]);
+    await screen.findByRole('heading', { name: /^bob/ });
+    await user.type(screen.getByRole('textbox', { name: 'Message' }), 'x');
+    expect(live.typingSent).toEqual([inGeneral, { conversationId: withBob.id }]);
   });
 
   it('sends no typing while not connected', async () => {
@@ -171,12 +184,14 @@ describe('Typing in the chat', () => {
   it('shows who is typing under the timeline until their message arrives', async () => {
     const live = await signedInAndConnected();
     expect(typingLine()?.textContent).toBe('');
-    act(() => live.typing({ user: bob }));
-    act(() => live.typing({ user: carol }));
+    act(() => live.typing({ user: bob, conversationId: 'general' }));
+    act(() => live.typing({ user: carol, conversationId: 'general' }));
+    // Only notices of this conversation show here.
+    act(() => live.typing({ user: { id: 'dave-id', name: 'dave' }, conversationId: 'r1' }));
     expect(typingLine()?.textContent).toBe('bob and carol are typing…');
     act(() => live.deliver(chatMessage({ sender: bob, text: 'done typing' })));
     expect(typingLine()?.textContent).toBe('carol is typing…');
-    act(() => live.typing({ user: alice })); // my other tab
+    act(() => live.typing({ user: alice, conversationId: 'general' })); // my other tab
     expect(typingLine()?.textContent).toBe('carol is typing…');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeTypists, typistFromNotice, type Typist } from './typing-notices.js';
 
-const typist = (name: string, isPrivate = false): Typist => ({ id: `${name}-id`, name, isPrivate });
+const typist = (name: string): Typist => ({ id: `${name}-id`, name });
 
 describe('describeTypists', () => {
   it('says nothing when nobody types', () => {
@@ -15,28 +15,21 @@ describe('describeTypists', () => {
       '3 people are typing…',
     );
   });
-
-  it('marks one person writing privately to me', () => {
-    expect(describeTypists([typist('bob', true)])).toBe('bob is typing (private)…');
-  });
 });
 
 describe('typistFromNotice', () => {
-  it('keeps room notices and private notices to me', () => {
-    expect(typistFromNotice({ user: { id: 'bob-id', name: 'bob' } }, 'alice-id')).toEqual({
-      id: 'bob-id',
-      name: 'bob',
-      isPrivate: false,
-    });
+  it('keeps notices about others', () => {
     expect(
-      typistFromNotice({ user: { id: 'bob-id', name: 'bob' }, recipient: 'alice-id' }, 'alice-id'),
-    ).toEqual({ id: 'bob-id', name: 'bob', isPrivate: true });
+      typistFromNotice({ user: { id: 'bob-id', name: 'bob' }, conversationId: 'general' }, 'a'),
+    ).toEqual({ id: 'bob-id', name: 'bob' });
   });
 
-  it('ignores notices about myself and private notices to someone else', () => {
-    expect(typistFromNotice({ user: { id: 'alice-id', name: 'alice' } }, 'alice-id')).toBeNull();
+  it('ignores notices about myself (my other tabs)', () => {
     expect(
-      typistFromNotice({ user: { id: 'bob-id', name: 'bob' }, recipient: 'carol-id' }, 'alice-id'),
+      typistFromNotice(
+        { user: { id: 'alice-id', name: 'alice' }, conversationId: 'general' },
+        'alice-id',
+      ),
     ).toBeNull();
   });
 });

@@ -13,26 +13,23 @@ export const TYPING_AFTER_MESSAGE_MS = 1000;
 export interface Typist {
   id: string;
   name: string;
-  /** They are writing privately to me. */
-  isPrivate: boolean;
 }
 
 /**
- * Who a notice is about, from my point of view, or null when it is not for me to show: about
- * myself (another of my tabs), or private to someone else (the API never sends those, but a
- * notice is only shown to its recipient).
+ * Who a notice is about, or null when it is not for me to show: about myself (another of my
+ * tabs). Which conversation it belongs to is the caller's business (notices are routed by
+ * `conversationId`).
  */
 export function typistFromNotice(notice: TypingNotice, meId: string): Typist | null {
   if (notice.user.id === meId) return null;
-  if (notice.recipient !== undefined && notice.recipient !== meId) return null;
-  return { id: notice.user.id, name: notice.user.name, isPrivate: notice.recipient !== undefined };
+  return { id: notice.user.id, name: notice.user.name };
 }
 
 /** "bob is typing…", "bob and carol are typing…", "3 people are typing…", or '' for nobody. */
 export function describeTypists(typists: readonly Typist[]): string {
   const [first, second] = typists;
   if (!first) return '';
-  if (!second) return `${first.name} is typing${first.isPrivate ? ' (private)' : ''}…`;
+  if (!second) return `${first.name} is typing…`;
   if (typists.length === 2) return `${first.name} and ${second.name} are typing…`;
   return `${typists.length} people are typing…`;
 }

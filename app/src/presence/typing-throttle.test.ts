@@ -1,20 +1,19 @@
-import type { TypingRequest } from '@chat/message';
 import { TYPING_THROTTLE_MS } from '@chat/message';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTypingThrottle } from './typing-throttle.js';
 
-let sent: TypingRequest[];
+let sent: string[];
 let connected: boolean;
-let typed: (recipient?: string) => void;
+let typed: () => void;
 
 beforeEach(() => {
   vi.useFakeTimers();
   sent = [];
   connected = true;
   typed = createTypingThrottle({
-    send: (request) => {
+    send: () => {
       if (!connected) return false;
-      sent.push(request);
+      sent.push('typing');
       return true;
     },
   });
@@ -27,7 +26,7 @@ afterEach(() => {
 describe('createTypingThrottle', () => {
   it('announces the first keystroke at once, then at most once per interval', () => {
     typed();
-    expect(sent).toEqual([{}]);
+    expect(sent).toEqual(['typing']);
     for (let i = 0; i < 20; i += 1) {
       vi.advanceTimersByTime(100);
       typed();
@@ -47,18 +46,11 @@ describe('createTypingThrottle', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('names the private recipient when there is one', () => {
-    typed('bob-id');
-    vi.advanceTimersByTime(TYPING_THROTTLE_MS);
-    typed();
-    expect(sent).toEqual([{ recipient: 'bob-id' }, {}]);
-  });
-
   it('does not count a send that could not go out', () => {
     connected = false;
     typed();
     connected = true;
     typed();
-    expect(sent).toEqual([{}]);
+    expect(sent).toEqual(['typing']);
   });
 });

@@ -1,8 +1,8 @@
-import { TYPING_THROTTLE_MS, type TypingRequest } from '@chat/message';
+import { TYPING_THROTTLE_MS } from '@chat/message';
 
 export interface TypingThrottleOptions {
   /** Sends one `typing` invocation; false when it could not go out (not connected). */
-  send: (request: TypingRequest) => boolean;
+  send: () => boolean;
   intervalMs?: number;
   now?: () => number;
 }
@@ -10,17 +10,18 @@ export interface TypingThrottleOptions {
 /**
  * "I am typing", at most once per interval (leading edge: the first keystroke is announced at
  * once, the following ones within the interval are not). A send that could not go out does
- * not count, so the next keystroke after a reconnect announces again.
+ * not count, so the next keystroke after a reconnect announces again. One throttle per
+ * conversation, so that starting to write in another one is announced at once.
  */
 export function createTypingThrottle({
   send,
   intervalMs = TYPING_THROTTLE_MS,
   now = () => Date.now(),
-}: TypingThrottleOptions): (recipient?: string) => void {
+}: TypingThrottleOptions): () => void {
   let lastSentAt: number | undefined;
-  return (recipient) => {
+  return () => {
     const at = now();
     if (lastSentAt !== undefined && at - lastSentAt < intervalMs) return;
-    if (send(recipient === undefined ? {} : { recipient })) lastSentAt = at;
+    if (send()) lastSentAt = at;
   };
 }

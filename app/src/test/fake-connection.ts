@@ -1,3 +1,4 @@
+import type { ConversationSummary } from '@chat/conversation';
 import type { ChatMessage, OnlinePerson, TypingNotice, TypingRequest } from '@chat/message';
 import {
   ChatConnectionEmitter,
@@ -65,5 +66,19 @@ export class FakeConnection implements ChatConnection {
 
   typing(notice: TypingNotice): void {
     this.emitter.emit('typing', notice);
+  }
+
+  conversationUpdated(summary: ConversationSummary): void {
+    this.emitter.emit('conversationUpdated', summary);
+  }
+
+  conversationRemoved(id: string): void {
+    this.emitter.emit('conversationRemoved', id);
+  }
+
+  /** The SignalR connection's `reconnected` event, after it is connected again. */
+  reconnect(): void {
+    this.setStatus('connected');
+    this.emitter.emit('reconnected');
   }
 }

@@ -5,6 +5,8 @@
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, without "?" ('' when none). */
+  query: string;
   body: unknown;
 }
 
@@ -37,7 +39,7 @@ export class FakeFetch {
     );
     const method = (init?.method ?? 'GET').toUpperCase();
     const body: unknown = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
-    const request = { method, path: url.pathname, body };
+    const request = { method, path: url.pathname, query: url.search.slice(1), body };
     this.requests.push(request);
     const route = this.routes.find((r) => r.method === method && r.path === url.pathname);
     if (!route) throw new Error(`FakeFetch: no route for ${method} ${url.pathname}`);

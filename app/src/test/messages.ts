@@ -13,6 +13,7 @@ export function chatMessage(overrides: Partial<ChatMessage> = {}): ChatMessage {
     id: `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`,
     text: `message ${counter}`,
     sender: bob,
+    conversationId: 'general',
     isPrivate: false,
     sentAt: new Date(Date.UTC(2026, 0, 1, 12, 0, counter)).toISOString(),
     ...overrides,

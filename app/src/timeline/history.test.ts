@@ -2,7 +2,13 @@ import type { ChatMessage, MessagePage } from '@chat/message';
 import { describe, expect, it } from 'vitest';
 import { HistoryServer } from '../test/history-server.js';
 import { chatMessage } from '../test/messages.js';
-import { HistorySync, type HistoryState } from './history.js';
+import {
+  CATCH_UP_PAGE_SIZE,
+  HistorySync,
+  MAX_CATCH_UP_PAGES,
+  PAGE_SIZE,
+  type HistoryState,
+} from './history.js';
 import { emptyTimeline, timelineReducer, type TimelineState } from './timeline.js';
 
 /** A HistorySync over the real reducer and an in-memory API, as the app wires it. */
@@ -29,6 +35,7 @@ function setup(server: HistoryServer, pageSize = 3) {
     onChange: (state) => states.push(state),
     describeFailure: (error) => (error instanceof Error ? error.message : 'unknown'),
     pageSize,
+    catchUpPageSize: pageSize,
   });
   return {
     sync,
@@ -126,6 +133,59 @@ describe('HistorySync', () => {
     expect(sync.state.latest).toBe('loaded');
     expect(sync.state.failure).toBeUndefined();
     expect(texts()).toEqual(['m0', 'm1']);
+  });
+
+  it('closes a gap of many pages completely, leaving no hole before the live messages', async () => {
+    const server = new HistoryServer(0);
+    server.add(...conversation(1));
+    const { sync, texts, receive } = setup(server);
+    await sync.loadLatest();
+    await sync.catchUp();
+    sync.connectionLost();
+    // 60 pages of 3 went by (a busy room: the soak saw catch-ups of more than 50 pages).
+    const missed = conversation(180, 10);
+    server.add(...missed);
+    const live = conversation(1, 1000);
+    server.add(...live);
+    receive(live);
+    await sync.catchUp();
+    expect(texts()).toEqual(['m0', ...missed.map((m) => m.text), 'm1000']);
+    expect(sync.state.catchUpFailed).toBe(false);
+  });
+
+  it("catches up in the API's largest pages, so a busy room costs few requests", async () => {
+    const server = new HistoryServer(0);
+    server.add(...conversation(2));
+    const sync = new HistorySync({
+      fetchPage: async (query) => {
+        const params = new URLSearchParams();
+        for (const [key, value] of Object.entries(query)) params.set(key, String(value));
+        return server.page(params);
+      },
+      receive: () => {},
+      newestConfirmed: () => server.messages[0],
+      onChange: () => {},
+      describeFailure: () => 'failed',
+    });
+    await sync.loadLatest();
+    await sync.catchUp();
+    expect(server.queries.at(0)?.get('limit')).toBe(String(PAGE_SIZE));
+    expect(server.queries.at(-1)?.get('limit')).toBe(String(CATCH_UP_PAGE_SIZE));
+  });
+
+  it('says that messages may be missing when a catch-up reaches its bound', async () => {
+    const server = new HistoryServer(0);
+    server.add(...conversation(1));
+    const { sync, receive } = setup(server, 1);
+    await sync.loadLatest();
+    await sync.catchUp();
+    sync.connectionLost();
+    server.add(...conversation(MAX_CATCH_UP_PAGES + 5, 10));
+    const live = conversation(1, 5000);
+    server.add(...live);
+    receive(live);
+    await sync.catchUp();
+    expect(sync.state.catchUpFailed).toBe(true);
   });
 
   it('keeps the gap after a failed catch-up and closes it on the next', async () => {

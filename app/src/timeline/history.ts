@@ -34,11 +34,22 @@ export interface HistoryDependencies {
   /** Turns a failure into words (and may end the session on a 401). */
   describeFailure: (error: unknown) => string;
   pageSize?: number;
+  /** Page size of catch-ups; default CATCH_UP_PAGE_SIZE. */
+  catchUpPageSize?: number;
 }
 
-/** A catch-up longer than this many pages stops (the rest stays reachable by scrolling). */
-export const MAX_CATCH_UP_PAGES = 50;
+/**
+ * A bound on one catch-up, against a server that never stops saying `hasNewer`. It is far above
+ * a real gap: a catch-up starts a settle window (30 s) early, so at a busy room's 100 messages a
+ * second even a short outage means 60 pages of 50. Reaching it leaves the gap open and says so.
+ */
+export const MAX_CATCH_UP_PAGES = 1000;
 export const PAGE_SIZE = 50;
+/**
+ * A catch-up reads from a settle window (30 s) before the gap, so it is long in a busy room:
+ * the API's largest page makes it a quarter as many requests as pages of 50.
+ */
+export const CATCH_UP_PAGE_SIZE = 200;
 
 export const initialHistory: HistoryState = {
   latest: 'loading',
@@ -108,6 +119,10 @@ export class HistorySync {
     return this.deps.pageSize ?? PAGE_SIZE;
   }
 
+  private get catchUpPageSize(): number {
+    return this.deps.catchUpPageSize ?? CATCH_UP_PAGE_SIZE;
+  }
+
   private enqueue(task: () => Promise<void>): Promise<void> {
     const run = this.queue.then(task);
     this.queue = run.catch(() => undefined);
@@ -145,12 +160,21 @@ export class HistorySync {
       return;
     }
     try {
-      let page = await this.deps.fetchPage({ since: from.sentAt, limit: this.pageSize });
+      let page = await this.deps.fetchPage({ since: from.sentAt, limit: this.catchUpPageSize });
       this.deps.receive(page.messages);
       for (let pages = 1; page.hasNewer && page.newerCursor && pages < MAX_CATCH_UP_PAGES;) {
-        page = await this.deps.fetchPage({ after: page.newerCursor, limit: this.pageSize });
+        page = await this.deps.fetchPage({ after: page.newerCursor, limit: this.catchUpPageSize });
         this.deps.receive(page.messages);
         pages += 1;
+      }
+      if (page.hasNewer) {
+        // Stopping here would leave a hole between these pages and the live messages, which no
+        // "Load earlier" reaches: keep the gap open and say that messages may be missing.
+        this.update({
+          catchUpFailed: true,
+          failure: 'Too many messages came in while you were away.',
+        });
+        return;
       }
       if (this.gapAfter === from) this.gapAfter = undefined;
       this.update({ catchUpFailed: false, failure: undefined });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alice, bob, chatMessage } from '../test/messages.js';
+import { alice, chatMessage } from '../test/messages.js';
 import {
   createPendingMessage,
   emptyTimeline,
@@ -56,6 +56,7 @@ describe('timeline', () => {
       id: 'own-1',
       text: 'hello',
       sender: alice,
+      conversationId: 'general',
       now: new Date('2026-01-01T10:00:00.000Z'),
     });
     const accepted = { ...pending, sentAt: '2026-01-01T10:00:00.250Z' };
@@ -70,7 +71,12 @@ describe('timeline', () => {
   });
 
   it('stays sent when its own event overtakes the HTTP reply', () => {
-    const pending = createPendingMessage({ id: 'own-2', text: 'hi', sender: alice });
+    const pending = createPendingMessage({
+      id: 'own-2',
+      text: 'hi',
+      sender: alice,
+      conversationId: 'general',
+    });
     const state = run(
       { type: 'sendStarted', message: pending },
       { type: 'received', messages: [pending] },
@@ -81,7 +87,12 @@ describe('timeline', () => {
   });
 
   it('marks a failed send with its reason, and a retry with the same id as pending again', () => {
-    const pending = createPendingMessage({ id: 'own-3', text: 'retry me', sender: alice });
+    const pending = createPendingMessage({
+      id: 'own-3',
+      text: 'retry me',
+      sender: alice,
+      conversationId: 'general',
+    });
     let state = run(
       { type: 'sendStarted', message: pending },
       { type: 'sendFailed', id: pending.id, failure: { reason: 'Too many messages' } },
@@ -97,19 +108,6 @@ describe('timeline', () => {
     expect(state.entries[0]?.failure).toBeUndefined();
   });
 
-  it('builds private pending messages with their recipient and public ones without', () => {
-    const privateOne = createPendingMessage({
-      id: 'p',
-      text: 'psst',
-      sender: alice,
-      recipient: bob,
-    });
-    expect(privateOne).toMatchObject({ isPrivate: true, recipient: bob, sender: alice });
-    const publicOne = createPendingMessage({ id: 'q', text: 'hi all', sender: alice });
-    expect(publicOne.isPrivate).toBe(false);
-    expect(publicOne).not.toHaveProperty('recipient');
-  });
-
   it('puts a pending message among received ones by its time', () => {
     const earlier = chatMessage({ sentAt: '2026-01-01T10:00:00.000Z' });
     const later = chatMessage({ sentAt: '2026-01-01T10:00:10.000Z' });
@@ -117,6 +115,7 @@ describe('timeline', () => {
       id: 'mine',
       text: 'between',
       sender: alice,
+      conversationId: 'general',
       now: new Date('2026-01-01T10:00:05.000Z'),
     });
     const state = run(
@@ -124,32 +123,5 @@ describe('timeline', () => {
       { type: 'sendStarted', message: pending },
     );
     expect(ids(state)).toEqual([earlier.id, 'mine', later.id]);
-  });
-
-  it("keeps the recipient's name the server's copy leaves out", () => {
-    const pending = createPendingMessage({ id: 'p1', text: 'psst', sender: alice, recipient: bob });
-    const serverCopy = { ...pending, recipient: { id: bob.id } };
-    const accepted = run(
-      { type: 'sendStarted', message: pending },
-      { type: 'sendAccepted', message: serverCopy },
-    );
-    expect(accepted.entries[0]?.message.recipient).toEqual(bob);
-    const sent = timelineReducer(accepted, { type: 'received', messages: [serverCopy] });
-    expect(sent.entries[0]).toMatchObject({ delivery: 'sent', message: { recipient: bob } });
-  });
-
-  it("names a recipient it knows as a sender, and leaves an unknown one's id alone", () => {
-    const fromBob = chatMessage({ sender: bob });
-    const toBob = chatMessage({ sender: alice, recipient: { id: bob.id }, isPrivate: true });
-    const toStranger = chatMessage({ sender: alice, recipient: { id: 'zed' }, isPrivate: true });
-    const state = run(
-      { type: 'received', messages: [fromBob] },
-      {
-        type: 'received',
-        messages: [toBob, toStranger],
-      },
-    );
-    const recipients = state.entries.map((entry) => entry.message.recipient);
-    expect(recipients).toEqual([undefined, bob, { id: 'zed' }]);
   });
 });

@@ -2,8 +2,8 @@ import type { ChatMessage } from '@chat/message';
 
 /**
  * The timeline: every message this page knows of, merged by id and kept in order. It is a
- * pure reducer so that every source of messages (live events now; history pages and
- * catch-up after a reconnect later) goes through the same merge rules.
+ * pure reducer so that every source of messages (live events, history pages and catch-up
+ * after a reconnect) goes through the same merge rules. One per conversation.
  */
 
 /** pending: sent by us, not yet seen coming back; sent: seen from the server; failed: the API refused it. */
@@ -50,30 +50,6 @@ export function compareMessages(a: ChatMessage, b: ChatMessage): number {
   return a.id < b.id ? -1 : 1;
 }
 
-/**
- * The API names a private message's recipient only by id (until there is a directory of
- * people), so the name comes from what this page already knows: the optimistic copy of the
- * same message, or any message that person sent.
- */
-function withRecipientName(message: ChatMessage, byId: Map<string, TimelineEntry>): ChatMessage {
-  const { recipient } = message;
-  if (!recipient || recipient.name !== undefined) return message;
-  let name = byId.get(message.id)?.message.recipient?.name;
-  if (name === undefined) {
-    for (const { message: known } of byId.values()) {
-      if (known.sender.id === recipient.id) {
-        name = known.sender.name;
-        break;
-      }
-      if (known.recipient?.id === recipient.id && known.recipient.name !== undefined) {
-        name = known.recipient.name;
-        break;
-      }
-    }
-  }
-  return name === undefined ? message : { ...message, recipient: { ...recipient, name } };
-}
-
 function withEntries(
   state: TimelineState,
   update: (byId: Map<string, TimelineEntry>) => boolean,
@@ -91,7 +67,7 @@ export function timelineReducer(state: TimelineState, action: TimelineAction): T
       return withEntries(state, (byId) => {
         // The server's copy wins over an optimistic one: it has the real time and sender.
         for (const message of action.messages) {
-          byId.set(message.id, { message: withRecipientName(message, byId), delivery: 'sent' });
+          byId.set(message.id, { message, delivery: 'sent' });
         }
         return true;
       });
@@ -101,10 +77,7 @@ export function timelineReducer(state: TimelineState, action: TimelineAction): T
         const existing = byId.get(action.message.id);
         // Its own event may overtake the HTTP reply: once sent, it stays sent.
         if (existing?.delivery === 'sent') return false;
-        byId.set(action.message.id, {
-          message: withRecipientName(action.message, byId),
-          delivery: 'pending',
-        });
+        byId.set(action.message.id, { message: action.message, delivery: 'pending' });
         return true;
       });
     case 'sendFailed':
@@ -122,16 +95,19 @@ export function createPendingMessage(options: {
   id: string;
   text: string;
   sender: { id: string; name: string };
-  recipient?: { id: string; name: string };
+  conversationId: string;
   now?: Date;
 }): ChatMessage {
-  const { id, text, sender, recipient, now = new Date() } = options;
-  return {
-    id,
-    text,
-    sender,
-    ...(recipient ? { recipient } : {}),
-    isPrivate: recipient !== undefined,
-    sentAt: now.toISOString(),
-  };
+  const { id, text, sender, conversationId, now = new Date() } = options;
+  // isPrivate is the API's to say (direct conversations); nothing in the app reads it.
+  return { id, text, sender, conversationId, isPrivate: false, sentAt: now.toISOString() };
+}
+
+/** The newest message whose time the server stamped (optimistic copies carry our clock). */
+export function newestConfirmed(entries: readonly TimelineEntry[]): ChatMessage | undefined {
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    const entry = entries[i];
+    if (entry?.delivery === 'sent') return entry.message;
+  }
+  return undefined;
 }

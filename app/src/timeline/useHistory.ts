@@ -5,7 +5,7 @@ import { fetchMessagePage } from '../api/messages.js';
 import type { HistoryControls } from '../components/HistoryNotice.js';
 import type { ConnectionStatus } from '../connection/chat-connection.js';
 import { HistorySync, initialHistory, type HistoryState } from './history.js';
-import type { TimelineEntry } from './timeline.js';
+import { newestConfirmed, type TimelineEntry } from './timeline.js';
 
 export interface HistoryApi {
   /** For the message list: state plus load latest / earlier / missed. */
@@ -21,36 +21,30 @@ function describeLoadError(error: unknown): string {
   return error.message;
 }
 
-/** The newest message whose time the server stamped (optimistic copies carry our clock). */
-function newestConfirmed(entries: readonly TimelineEntry[]): ChatMessage | undefined {
-  for (let i = entries.length - 1; i >= 0; i -= 1) {
-    const entry = entries[i];
-    if (entry?.delivery === 'sent') return entry.message;
-  }
-  return undefined;
-}
-
 /**
- * History for the mounted chat: the latest page at once, earlier pages on demand, and a
- * catch-up whenever the connection becomes connected (the first time too: the first page may
- * have been read before the connection existed) and on `catchUp()` (the `reconnected` event).
+ * History for one mounted conversation (its id never changes while mounted): the latest page
+ * at once, earlier pages on demand, and a catch-up whenever the connection becomes connected
+ * again, or for the first time after the view was mounted (the first page may have been read
+ * before the connection existed), and on `catchUp()` (the `reconnected` event).
  */
 export function useHistory(options: {
+  conversationId: string;
   fetchFn: typeof fetch;
   entries: readonly TimelineEntry[];
   receive: (messages: readonly ChatMessage[]) => void;
   status: ConnectionStatus;
   onUnauthorized: () => void;
 }): HistoryApi {
-  const { fetchFn, entries, receive, status, onUnauthorized } = options;
+  const { conversationId, fetchFn, entries, receive, status, onUnauthorized } = options;
   const [state, setState] = useState<HistoryState>(initialHistory);
-  const latest = useRef({ entries, receive, onUnauthorized, fetchFn });
-  latest.current = { entries, receive, onUnauthorized, fetchFn };
+  const latest = useRef({ conversationId, entries, receive, onUnauthorized, fetchFn });
+  latest.current = { conversationId, entries, receive, onUnauthorized, fetchFn };
 
   const [sync] = useState(
     () =>
       new HistorySync({
-        fetchPage: (query) => fetchMessagePage(query, latest.current.fetchFn),
+        fetchPage: (query) =>
+          fetchMessagePage(latest.current.conversationId, query, latest.current.fetchFn),
         receive: (messages) => latest.current.receive(messages),
         newestConfirmed: () => newestConfirmed(latest.current.entries),
         onChange: setState,
@@ -70,6 +64,9 @@ export function useHistory(options: {
     const previous = previousStatus.current;
     previousStatus.current = status;
     if (previous === status) return;
+    // Opened while already connected (a conversation chosen later): live messages flow and the
+    // latest page is read after they started, so there is no gap to catch up on.
+    if (previous === undefined && status === 'connected') return;
     if (previous === 'connected') sync.connectionLost();
     else if (status === 'connected') void sync.catchUp();
   }, [status, sync]);

@@ -13,26 +13,22 @@ import {
 
 const randomId = (): string => crypto.randomUUID();
 
-export interface Recipient {
-  id: string;
-  name: string;
-}
-
 export interface TimelineApi {
   entries: readonly TimelineEntry[];
   receive: (messages: readonly ChatMessage[]) => void;
-  send: (text: string, recipient?: Recipient) => void;
+  send: (text: string) => void;
   retry: (id: string) => void;
 }
 
-/** The timeline plus the send/retry flow that feeds it optimistic messages. */
+/** One conversation's timeline plus the send/retry flow that feeds it optimistic messages. */
 export function useTimeline(options: {
+  conversationId: string;
   me: CurrentUser;
   fetchFn: typeof fetch;
   onUnauthorized: () => void;
   newId?: () => string;
 }): TimelineApi {
-  const { me, fetchFn, onUnauthorized, newId = randomId } = options;
+  const { conversationId, me, fetchFn, onUnauthorized, newId = randomId } = options;
   const [state, dispatch] = useReducer(timelineReducer, emptyTimeline);
   const entriesRef = useRef(state.entries);
   entriesRef.current = state.entries;
@@ -40,14 +36,7 @@ export function useTimeline(options: {
   const deliver = useCallback(
     (message: ChatMessage) => {
       dispatch({ type: 'sendStarted', message });
-      postMessage(
-        {
-          id: message.id,
-          text: message.text,
-          ...(message.recipient ? { recipient: message.recipient.id } : {}),
-        },
-        fetchFn,
-      ).then(
+      postMessage(message.conversationId, { id: message.id, text: message.text }, fetchFn).then(
         (accepted) => {
           if (!accepted) return;
           const { delivered, ...stored } = accepted;
@@ -73,13 +62,11 @@ export function useTimeline(options: {
   );
 
   const send = useCallback(
-    (text: string, recipient?: Recipient) => {
+    (text: string) => {
       const sender = { id: me.id, name: me.name };
-      deliver(
-        createPendingMessage({ id: newId(), text, sender, ...(recipient ? { recipient } : {}) }),
-      );
+      deliver(createPendingMessage({ id: newId(), text, sender, conversationId }));
     },
-    [deliver, me.id, me.name, newId],
+    [deliver, me.id, me.name, newId, conversationId],
   );
 
   const retry = useCallback(

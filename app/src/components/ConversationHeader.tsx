@@ -1,0 +1,133 @@
+import { lazy, Suspense, useState } from 'react';
+import { GENERAL_ROOM_ID, type ConversationSummary } from '@chat/conversation';
+import { ApiError } from '../api/api-error.js';
+import { leaveRoom, setMuted } from '../api/conversations.js';
+
+// Loaded when first used, to keep the first load small.
+const AddPeople = lazy(() =>
+  import('./AddPeople.js').then((module) => ({ default: module.AddPeople })),
+);
+
+export interface ConversationHeaderProps {
+  summary: ConversationSummary;
+  me: { id: string; name: string };
+  fetchFn: typeof fetch;
+  /** Whether the partner of a direct conversation is online. */
+  online?: boolean;
+  onSummary: (summary: ConversationSummary) => void;
+  /** Left the room (204): forget it and go elsewhere. */
+  onLeft: (conversationId: string) => void;
+  onUnauthorized: () => void;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.isUnauthorized) return 'Your session has ended.';
+    return error.message;
+  }
+  return 'Something went wrong.';
+}
+
+/** The open conversation's name and topic, and what one can do with it: mute, leave, add. */
+export function ConversationHeader({
+  summary,
+  me,
+  fetchFn,
+  online,
+  onSummary,
+  onLeft,
+  onUnauthorized,
+}: ConversationHeaderProps) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const [adding, setAdding] = useState(false);
+  const isRoom = summary.kind === 'room';
+  const notes = summary.kind === 'direct' && summary.with?.id === me.id;
+  const title = isRoom
+    ? `#${summary.name}`
+    : notes
+      ? `${summary.name} (notes to self)`
+      : summary.name;
+
+  const run = (action: () => Promise<void>) => {
+    setBusy(true);
+    setProblem(undefined);
+    action()
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.isUnauthorized) onUnauthorized();
+        setProblem(describe(error));
+      })
+      .finally(() => setBusy(false));
+  };
+
+  return (
+    <header className="conversation__header">
+      <div className="conversation__heading">
+        <h2 className="conversation__title">{title}</h2>
+        {summary.kind === 'direct' && !notes ? (
+          <span className="conversation__presence">
+            <span className={`presence-dot${online ? ' presence-dot--online' : ''}`} />
+            {online ? 'online' : 'offline'}
+          </span>
+        ) : null}
+        {summary.topic ? <p className="conversation__topic">{summary.topic}</p> : null}
+      </div>
+      <div className="conversation__actions">
+        {isRoom && summary.visibility === 'private' ? (
+          <button
+            type="button"
+            className="button button--quiet button--small"
+            aria-expanded={adding}
+            onClick={() => setAdding((value) => !value)}
+          >
+            Add people
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className="button button--quiet button--small"
+          aria-pressed={summary.muted === true}
+          disabled={busy}
+          title={summary.muted ? 'Notifications are off here' : 'Turn off notifications here'}
+          onClick={() =>
+            run(async () => onSummary(await setMuted(summary.id, !summary.muted, fetchFn)))
+          }
+        >
+          {summary.muted ? 'Unmute' : 'Mute'}
+        </button>
+        {isRoom && summary.id !== GENERAL_ROOM_ID ? (
+          <button
+            type="button"
+            className="button button--quiet button--small"
+            disabled={busy}
+            onClick={() =>
+              run(async () => {
+                await leaveRoom(summary.id, me.id, fetchFn);
+                onLeft(summary.id);
+              })
+            }
+          >
+            Leave room
+          </button>
+        ) : null}
+      </div>
+      {problem ? (
+        <p className="conversation__problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      {adding ? (
+        <Suspense fallback={null}>
+          <AddPeople
+            roomId={summary.id}
+            roomName={summary.name}
+            meId={me.id}
+            fetchFn={fetchFn}
+            onClose={() => setAdding(false)}
+            onUnauthorized={onUnauthorized}
+          />
+        </Suspense>
+      ) : null}
+    </header>
+  );
+}

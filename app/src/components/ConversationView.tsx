@@ -1,0 +1,166 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { ConversationSummary } from '@chat/conversation';
+import type { ChatMessage, TypingNotice, TypingRequest } from '@chat/message';
+import type { CurrentUser } from '../api/auth.js';
+import { markRead } from '../api/conversations.js';
+import type { ConnectionStatus } from '../connection/chat-connection.js';
+import { firstUnreadId, readUpTo, type OpenedAt } from '../conversations/read-position.js';
+import type { WindowAttention } from '../notifications/useWindowAttention.js';
+import { createTypingThrottle } from '../presence/typing-throttle.js';
+import { useTypingNotices } from '../presence/useTypingNotices.js';
+import { useHistory } from '../timeline/useHistory.js';
+import { useTimeline } from '../timeline/useTimeline.js';
+import { Composer } from './Composer.js';
+import { MessageList } from './MessageList.js';
+import { TypingIndicator } from './TypingIndicator.js';
+
+/** What the chat routes to a mounted conversation, by the event's conversationId. */
+export interface ConversationSink {
+  receive: (message: ChatMessage) => void;
+  typing: (notice: TypingNotice) => void;
+  /** After a reconnect: fetch what was missed. */
+  catchUp: () => void;
+}
+
+export interface ConversationViewProps {
+  conversationId: string;
+  /** Its entry in the list; undefined while the list loads, or for a room not joined. */
+  summary: ConversationSummary | undefined;
+  /** Shown in the composer's place: e.g. the "Join" button of a public room not joined. */
+  notMember?: ReactNode;
+  /** The conversation on screen; the others stay mounted (hidden) so going back is instant. */
+  active: boolean;
+  /** Placeholder of the composer: "Message #general", "Message bob". */
+  placeholder: string;
+  header: ReactNode;
+  me: CurrentUser;
+  fetchFn: typeof fetch;
+  status: ConnectionStatus;
+  attention: WindowAttention;
+  register: (conversationId: string, sink: ConversationSink) => () => void;
+  sendTyping: (request: TypingRequest) => boolean;
+  onSelectPerson: (person: { id: string; name: string }) => void;
+  /** The API answered with the conversation's new summary (read position moved). */
+  onSummary: (summary: ConversationSummary) => void;
+  onAtEndChange: (conversationId: string, atEnd: boolean) => void;
+  onUnauthorized: () => void;
+}
+
+/**
+ * One conversation: its timeline (history, catch-up, sends), its typing notices, its
+ * composer, and its read position, which moves forward whenever the conversation is on screen
+ * in a focused window with its newest message in view.
+ */
+export function ConversationView(props: ConversationViewProps) {
+  const { conversationId, summary, active, me, fetchFn, status, attention } = props;
+  const { onSummary, onUnauthorized, onAtEndChange } = props;
+  const { entries, receive, send, retry } = useTimeline({
+    conversationId,
+    me,
+    fetchFn,
+    onUnauthorized,
+  });
+  const typing = useTypingNotices({ meId: me.id });
+  const history = useHistory({ conversationId, fetchFn, entries, receive, status, onUnauthorized });
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const [atEnd, setAtEnd] = useState(true);
+
+  // The sink's functions are stable; they read the latest hooks through this ref.
+  const latest = useRef({ receive, typing, history });
+  latest.current = { receive, typing, history };
+  const { register } = props;
+  useEffect(
+    () =>
+      register(conversationId, {
+        receive: (message) => {
+          latest.current.receive([message]);
+          latest.current.typing.messageFrom(message.sender.id);
+        },
+        typing: (notice) => latest.current.typing.noticed(notice),
+        catchUp: () => latest.current.history.catchUp(),
+      }),
+    [register, conversationId],
+  );
+
+  const { sendTyping } = props;
+  const announceTyping = useMemo(
+    () => createTypingThrottle({ send: () => sendTyping({ conversationId }) }),
+    [sendTyping, conversationId],
+  );
+
+  // What was unread when it was opened: the divider stays there while it is open, even
+  // though reading it moves the read position at once.
+  const [openedAt, setOpenedAt] = useState<OpenedAt | undefined>(undefined);
+  const captured = useRef(false);
+  useEffect(() => {
+    if (!active) {
+      captured.current = false;
+      setOpenedAt(undefined);
+      return;
+    }
+    if (captured.current || !summary) return;
+    captured.current = true;
+    setOpenedAt({
+      unread: summary.unread,
+      ...(summary.readPosition ? { readPosition: summary.readPosition } : {}),
+    });
+  }, [active, summary]);
+
+  const handleAtEnd = useCallback(
+    (value: boolean) => {
+      setAtEnd(value);
+      onAtEndChange(conversationId, value);
+    },
+    [conversationId, onAtEndChange],
+  );
+
+  // Read: open, the window focused and shown, the newest message in view.
+  const reading = active && attention.visible && attention.focused && atEnd;
+  const upTo = reading && summary && openedAt ? readUpTo(entries, summary, me.id) : undefined;
+  const requested = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (upTo === undefined || requested.current === upTo) return;
+    requested.current = upTo;
+    markRead(conversationId, upTo, fetchFn).then(onSummary, (error: unknown) => {
+      // Tried again when the newest message or the summary changes.
+      requested.current = undefined;
+      console.warn('Could not save the read position.', error);
+    });
+  }, [upTo, conversationId, fetchFn, onSummary]);
+
+  const dividerBeforeId = firstUnreadId(entries, openedAt, me.id);
+  const canSend = status === 'connected';
+
+  return (
+    <section
+      className="conversation"
+      hidden={!active}
+      aria-label={`Conversation ${summary?.name ?? ''}`.trim()}
+    >
+      {props.header}
+      <div className="conversation__timeline">
+        <MessageList
+          entries={entries}
+          meId={me.id}
+          onSelectSender={props.onSelectPerson}
+          onRetry={retry}
+          history={history.controls}
+          {...(dividerBeforeId ? { dividerBeforeId } : {})}
+          onAtEndChange={handleAtEnd}
+        />
+      </div>
+      <TypingIndicator typists={typing.typists} />
+      <footer className="conversation__composer">
+        {props.notMember ?? (
+          <Composer
+            canSend={canSend}
+            placeholder={props.placeholder}
+            onSend={send}
+            textareaRef={textareaRef}
+            onTyping={announceTyping}
+          />
+        )}
+      </footer>
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import type { ConversationSummary } from '@chat/conversation';
+import type { ChatMessage } from '@chat/message';
+import { ApiError } from '../api/api-error.js';
+import { fetchConversations } from '../api/conversations.js';
+import type { ConnectionStatus } from '../connection/chat-connection.js';
+import { conversationListReducer, emptyConversationList } from './conversation-list.js';
+
+/** A failed list load is tried again after this long while connected. */
+export const CONVERSATIONS_RETRY_MS = 5000;
+
+export interface ConversationsApi {
+  byId: ReadonlyMap<string, ConversationSummary>;
+  /** The first list answer arrived. */
+  loaded: boolean;
+  updated: (summary: ConversationSummary) => void;
+  /** A conversation this tab created or joined; the API's own event may have come first. */
+  added: (summary: ConversationSummary) => void;
+  removed: (id: string) => void;
+  /** A live message: moves its conversation's last message (and unread count, if `unread`). */
+  messageArrived: (message: ChatMessage, unread: boolean) => void;
+  /** Load the list again (a message came for a conversation it does not have yet). */
+  refresh: () => void;
+}
+
+/**
+ * The conversation list: GET /api/conversations each time the connection becomes connected
+ * (first connect and every reconnect: events may have been lost meanwhile, and so every
+ * conversation's unread count is right again, not only the open one's), live events between.
+ */
+export function useConversations({
+  fetchFn,
+  status,
+  onUnauthorized,
+  retryMs = CONVERSATIONS_RETRY_MS,
+}: {
+  fetchFn: typeof fetch;
+  status: ConnectionStatus;
+  onUnauthorized: () => void;
+  retryMs?: number;
+}): ConversationsApi {
+  const [state, dispatch] = useReducer(conversationListReducer, emptyConversationList);
+  const refreshCount = useRef(0);
+  const [attempt, setAttempt] = useState(0);
+  const unauthorizedRef = useRef(onUnauthorized);
+  unauthorizedRef.current = onUnauthorized;
+
+  useEffect(() => {
+    if (status !== 'connected') return;
+    refreshCount.current += 1;
+    const refreshId = refreshCount.current;
+    dispatch({ type: 'refreshStarted', refreshId });
+    let mounted = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    fetchConversations(fetchFn).then(
+      (conversations) => {
+        if (mounted) dispatch({ type: 'refreshed', refreshId, conversations });
+      },
+      (error: unknown) => {
+        if (error instanceof ApiError && error.isUnauthorized) unauthorizedRef.current();
+        console.warn('Could not load the conversations.', error);
+        if (!mounted) return;
+        dispatch({ type: 'refreshFailed', refreshId });
+        retry = setTimeout(() => setAttempt((count) => count + 1), retryMs);
+      },
+    );
+    return () => {
+      mounted = false;
+      clearTimeout(retry);
+    };
+  }, [status, fetchFn, retryMs, attempt]);
+
+  const updated = useCallback(
+    (summary: ConversationSummary) => dispatch({ type: 'updated', summary }),
+    [],
+  );
+  const added = useCallback(
+    (summary: ConversationSummary) => dispatch({ type: 'added', summary }),
+    [],
+  );
+  const removed = useCallback((id: string) => dispatch({ type: 'removed', id }), []);
+  const messageArrived = useCallback(
+    (message: ChatMessage, unread: boolean) =>
+      dispatch({ type: 'messageArrived', message, unread }),
+    [],
+  );
+  const refresh = useCallback(() => setAttempt((count) => count + 1), []);
+
+  return {
+    byId: state.byId,
+    loaded: state.loaded,
+    updated,
+    added,
+    removed,
+    messageArrived,
+    refresh,
+  };
+}
