@@ -21,6 +21,7 @@ import {
 } from '../api/src/limits/index.js';
 import { createChatStorage, readStorageSettings } from '../api/src/storage/index.js';
 import { startAzurite } from '../api/test/support/azurite.js';
+import { measure as measureCalls } from './src/api-stack.js';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
@@ -46,36 +47,21 @@ interface Measurement {
   storageCallsPerTake?: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
+/** Times `count` calls, `parallel` at a time (api-stack's measure); any failure fails the run. */
 async function measure(
   count: number,
   parallel: number,
   task: (i: number) => Promise<unknown>,
 ): Promise<Omit<Measurement, 'storageCallsPerTake'>> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < count) {
-        const i = next;
-        next += 1;
-        const t0 = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const round = (n: number): number => Math.round(n * 100) / 100;
+  const measured = await measureCalls(count, parallel, async (i) => {
+    await task(i);
+  });
+  if (measured.failures > 0)
+    throw new Error(`${measured.failures} calls failed: ${measured.firstError}`);
   return {
-    perSecond: Math.round(count / seconds),
-    p50: round(percentile(latencies, 50)),
-    p99: round(percentile(latencies, 99)),
+    perSecond: Math.round(measured.perSecond),
+    p50: measured.latencyMs.p50,
+    p99: measured.latencyMs.p99,
   };
 }
 
