@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useCallback, useReducer } from 'react';
 import type { ConversationSummary } from '@chat/conversation';
 import type { ChatMessage } from '@chat/message';
 import { ApiError } from '../api/api-error.js';
 import { fetchConversations } from '../api/conversations.js';
 import type { ConnectionStatus } from '../connection/chat-connection.js';
+import { useLoadWhileConnected } from '../connection/useLoadWhileConnected.js';
 import { conversationListReducer, emptyConversationList } from './conversation-list.js';
 
 /** A failed list load is tried again after this long while connected. */
@@ -40,35 +41,22 @@ export function useConversations({
   retryMs?: number;
 }): ConversationsApi {
   const [state, dispatch] = useReducer(conversationListReducer, emptyConversationList);
-  const refreshCount = useRef(0);
-  const [attempt, setAttempt] = useState(0);
-  const unauthorizedRef = useRef(onUnauthorized);
-  unauthorizedRef.current = onUnauthorized;
-
-  useEffect(() => {
-    if (status !== 'connected') return;
-    refreshCount.current += 1;
-    const refreshId = refreshCount.current;
-    dispatch({ type: 'refreshStarted', refreshId });
-    let mounted = true;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    fetchConversations(fetchFn).then(
-      (conversations) => {
-        if (mounted) dispatch({ type: 'refreshed', refreshId, conversations });
-      },
-      (error: unknown) => {
-        if (error instanceof ApiError && error.isUnauthorized) unauthorizedRef.current();
+  const load = useCallback(() => fetchConversations(fetchFn), [fetchFn]);
+  const refresh = useLoadWhileConnected(
+    status,
+    load,
+    {
+      started: (refreshId) => dispatch({ type: 'refreshStarted', refreshId }),
+      loaded: (refreshId, conversations) =>
+        dispatch({ type: 'refreshed', refreshId, conversations }),
+      failed: (refreshId, error) => {
+        if (error instanceof ApiError && error.isUnauthorized) onUnauthorized();
         console.warn('Could not load the conversations.', error);
-        if (!mounted) return;
         dispatch({ type: 'refreshFailed', refreshId });
-        retry = setTimeout(() => setAttempt((count) => count + 1), retryMs);
       },
-    );
-    return () => {
-      mounted = false;
-      clearTimeout(retry);
-    };
-  }, [status, fetchFn, retryMs, attempt]);
+    },
+    retryMs,
+  );
 
   const updated = useCallback(
     (summary: ConversationSummary) => dispatch({ type: 'updated', summary }),
@@ -84,7 +72,6 @@ export function useConversations({
       dispatch({ type: 'messageArrived', message, unread }),
     [],
   );
-  const refresh = useCallback(() => setAttempt((count) => count + 1), []);
 
   return {
     byId: state.byId,

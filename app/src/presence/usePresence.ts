@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useMemo, useReducer } from 'react';
 import type { OnlinePerson } from '@chat/message';
 import type { ConnectionStatus } from '../connection/chat-connection.js';
+import { useLoadWhileConnected } from '../connection/useLoadWhileConnected.js';
 import { emptyPresence, presenceReducer, sortedPeople } from './online-people.js';
 import { fetchPresence } from './presence-api.js';
 
@@ -29,33 +30,21 @@ export function usePresence({
   retryMs?: number;
 }): PresenceApi {
   const [state, dispatch] = useReducer(presenceReducer, emptyPresence);
-  const refreshCount = useRef(0);
-  const [failures, setFailures] = useState(0);
-
-  useEffect(() => {
-    if (status !== 'connected') return;
-    refreshCount.current += 1;
-    const refreshId = refreshCount.current;
-    dispatch({ type: 'refreshStarted', refreshId });
-    let mounted = true;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    fetchPresence(fetchFn).then(
-      (people) => {
-        if (mounted) dispatch({ type: 'refreshed', refreshId, people });
-      },
-      (error: unknown) => {
+  const load = useCallback(() => fetchPresence(fetchFn), [fetchFn]);
+  useLoadWhileConnected(
+    status,
+    load,
+    {
+      started: (refreshId) => dispatch({ type: 'refreshStarted', refreshId }),
+      loaded: (refreshId, people) => dispatch({ type: 'refreshed', refreshId, people }),
+      failed: (refreshId, error) => {
         // Meanwhile the live events keep the list partly right.
         console.warn('Could not load who is online.', error);
-        if (!mounted) return;
         dispatch({ type: 'refreshFailed', refreshId });
-        retry = setTimeout(() => setFailures((count) => count + 1), retryMs);
       },
-    );
-    return () => {
-      mounted = false;
-      clearTimeout(retry);
-    };
-  }, [status, fetchFn, retryMs, failures]);
+    },
+    retryMs,
+  );
 
   const joined = useCallback((person: OnlinePerson) => dispatch({ type: 'joined', person }), []);
   const left = useCallback((id: string) => dispatch({ type: 'left', id }), []);
