@@ -113,6 +113,12 @@ async function renderApp(path = '/'): Promise<FakeConnection> {
   });
   act(() => live.setStatus('connected'));
   await screen.findByRole('link', { name: /#general/ });
+  // The list's answer has arrived (not only #general, which shows before it): a live message
+  // for a conversation the list does not know yet would load the list again.
+  for (const { kind, name } of conversations) {
+    const label = kind === 'room' ? `#${name}` : name;
+    await within(list()).findByRole('link', { name: new RegExp(`^${label}\\b`) });
+  }
   return live;
 }
 
