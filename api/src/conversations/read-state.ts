@@ -7,7 +7,7 @@ import { decideAccess, type Conversation } from './access.js';
 import { partnerOf } from './conversation-id.js';
 import type { ConversationHub } from './delivery.js';
 import { invalidField, refuse, type Refusal } from './refusal.js';
-import type { Person } from './rooms.js';
+import { roomLabel, type Person } from './rooms.js';
 import { GENERAL_LABEL, positionOfMessage, summarize, type SummaryOptions } from './summaries.js';
 
 export interface ReadStateDependencies {
@@ -25,15 +25,7 @@ async function labelOf(
   caller: Person,
 ): Promise<ConversationLabel> {
   if (conversation.kind === 'general') return GENERAL_LABEL;
-  if (conversation.kind === 'room') {
-    const { room } = conversation;
-    return {
-      kind: 'room',
-      name: room.name,
-      visibility: room.visibility,
-      ...(room.topic !== undefined ? { topic: room.topic } : {}),
-    };
-  }
+  if (conversation.kind === 'room') return roomLabel(conversation.room);
   const partnerId = partnerOf(conversation.people, caller.id);
   const name =
     partnerId === caller.id

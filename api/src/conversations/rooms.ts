@@ -90,7 +90,8 @@ export function validateCreateRoom(
   return { ok: true, value };
 }
 
-function labelOf(room: Room): ConversationLabel {
+/** How a room is labelled in its members' conversation lists. */
+export function roomLabel(room: Room): ConversationLabel {
   const label: ConversationLabel = { kind: 'room', name: room.name, visibility: room.visibility };
   if (room.topic !== undefined) label.topic = room.topic;
   return label;
@@ -128,7 +129,7 @@ async function join(deps: RoomDependencies, room: Room, person: Person): Promise
     await store.rooms.changeMemberCount(room.id, +1);
   }
   const last = await store.readLastMessage(room.id);
-  await store.memberships.putMembership(person.id, room.id, labelOf(room), {
+  await store.memberships.putMembership(person.id, room.id, roomLabel(room), {
     at,
     ...(last ? { readPosition: positionOfMessage(last.message) } : {}),
   });
