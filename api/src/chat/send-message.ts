@@ -10,7 +10,7 @@ import { partnerOf } from '../conversations/conversation-id.js';
 import { pushToReaders, type ConversationHub } from '../conversations/delivery.js';
 import { summarize, type SummaryOptions } from '../conversations/summaries.js';
 import { SignalRError } from '../signalr/rest-client.js';
-import { MessageIdConflictError, type ChatStorage } from '../storage/index.js';
+import { MessageIdConflictError, type ChatStorage, type Membership } from '../storage/index.js';
 import type { RateLimiter } from '../limits/index.js';
 import { buildChatMessage, type Sender } from './message.js';
 
@@ -81,7 +81,7 @@ export async function sendChatMessage(
   const built = buildChatMessage(sender, validation.value, conversation.id, recipient, now);
 
   let saved: { message: ChatMessage; duplicate: boolean };
-  let newlyListed: string[] = [];
+  let newlyListed: Listed[] = [];
   try {
     [saved, newlyListed] = await Promise.all([
       store.saveMessage(built),
@@ -107,7 +107,7 @@ function withoutRecipient(body: unknown): unknown {
 
 /**
  * Puts the direct conversation in both people's lists (if it is not there yet), so that a first
- * message shows the recipient a new conversation. Returns who had it newly listed.
+ * message shows the recipient a new conversation. Returns the rows it wrote, with their people.
  */
 async function listDirectConversation(
   store: MessageStore,
@@ -115,7 +115,7 @@ async function listDirectConversation(
   recipient: { id: string; name?: string },
   conversationId: string,
   at: Date,
-): Promise<string[]> {
+): Promise<Listed[]> {
   const sides = [
     { person: sender.id, partner: { id: recipient.id, name: recipient.name ?? recipient.id } },
     { person: recipient.id, partner: { id: sender.id, name: sender.name } },
@@ -123,22 +123,30 @@ async function listDirectConversation(
   const listed = await Promise.all(
     sides.map(async ({ person, partner }) => {
       if (await store.memberships.getMembership(person, conversationId)) return undefined;
-      await store.memberships.putMembership(
-        person,
+      const label = { kind: 'direct' as const, name: partner.name, with: partner };
+      await store.memberships.putMembership(person, conversationId, label, { at });
+      const membership: Membership = {
         conversationId,
-        { kind: 'direct', name: partner.name, with: partner },
-        { at },
-      );
-      return person;
+        ...label,
+        muted: false,
+        joinedAt: at.toISOString(),
+      };
+      return { person, membership };
     }),
   );
-  return listed.filter((person): person is string => person !== undefined);
+  return listed.filter((entry): entry is Listed => entry !== undefined);
+}
+
+/** A direct conversation just put in someone's list. */
+interface Listed {
+  person: string;
+  membership: Membership;
 }
 
 async function push(
   deps: SendDependencies,
   message: ChatMessage,
-  newlyListed: readonly string[],
+  newlyListed: readonly Listed[],
 ): Promise<boolean> {
   try {
     await pushToReaders(deps.hub, message.conversationId, NEW_MESSAGE_EVENT, [message]);
@@ -150,9 +158,7 @@ async function push(
   // Best effort: the message is stored and delivered; a missed event only means the new
   // conversation shows in that person's list at their next refresh (every reconnect).
   await Promise.all(
-    newlyListed.map(async (person) => {
-      const membership = await deps.store.memberships.getMembership(person, message.conversationId);
-      if (!membership) return;
+    newlyListed.map(async ({ person, membership }) => {
       const summary = await summarize(deps.store, person, membership, deps.summaries);
       await deps.hub.sendToUser(person, CONVERSATION_UPDATED_EVENT, [summary]);
     }),
