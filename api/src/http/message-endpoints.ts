@@ -160,6 +160,8 @@ const FIELD_HINTS: Record<ValidationProblem['field'], string> = {
   text: '`text` (a string)',
   recipient: '`recipient` (a user id)',
   id: '`id` (a UUID)',
+  replyTo: '`replyTo` (a message id of this conversation)',
+  mentions: '`mentions` (user ids of people who can read this conversation)',
 };
 
 function describeProblem(problem: ValidationProblem): string {

@@ -19,7 +19,64 @@ export interface ChatMessage {
   isPrivate: boolean;
   /** ISO 8601, set by the API when it accepts the message. */
   sentAt: string;
+  /**
+   * How many times the message changed since it was sent (edit, delete, reactions, its quote):
+   * absent means 0. A client holding the message keeps whichever copy has the higher version,
+   * so late or repeated events never undo a newer state.
+   */
+  version?: number;
+  /** ISO 8601: when the sender last changed the text. */
+  editedAt?: string;
+  /**
+   * Present (true) once the sender deleted it: `text` is then '' and it has no mentions, reply
+   * or reactions; show "This message was deleted".
+   */
+  deleted?: true;
+  /** The message this one answers, as it is now (same conversation). */
+  replyTo?: ReplyQuote;
+  /** The people it mentions (`@name` in the text), by user id: names are not unique. */
+  mentions?: Mention[];
+  /** Each emoji reacted with, oldest first; absent when there is none. */
+  reactions?: Reaction[];
 }
+
+/** The longest quote of a replied-to message, in code points. */
+export const MAX_QUOTE_LENGTH = 100;
+/** At most this many people mentioned in one message. */
+export const MAX_MENTIONS = 20;
+/** At most this many different emoji on one message. */
+export const MAX_REACTION_KINDS = 20;
+/** A Reaction lists at most this many of its people (its count is exact). */
+export const MAX_REACTORS_LISTED = 25;
+
+export interface ReplyQuote {
+  id: string;
+  sender: { id: string; name: string };
+  /** The start of the original's text (at most MAX_QUOTE_LENGTH code points); '' once deleted. */
+  quote: string;
+  /** Present (true) once the original was deleted. */
+  deleted?: true;
+}
+
+export interface Mention {
+  id: string;
+  name: string;
+}
+
+export interface Reaction {
+  /** One emoji (a single grapheme, e.g. "👍", "❤️", "👍🏽", "🇫🇷"). */
+  emoji: string;
+  /** Exactly how many people reacted with it. */
+  count: number;
+  /** Who, first reactor first: at most MAX_REACTORS_LISTED of them. */
+  people: { id: string; name: string }[];
+}
+
+/**
+ * Pushed to everyone who may read the conversation whenever a message changes (edit, delete, a
+ * reaction, its reply quote): the one argument is the whole ChatMessage as it is now.
+ */
+export const MESSAGE_CHANGED_EVENT = 'messageChanged';
 
 /**
  * The 202 body of POST /api/messages: the message as stored. `delivered: false` (present only
@@ -36,8 +93,14 @@ export interface MessagePage {
   olderCursor?: string;
   /** Pass as `after` for the page just newer (catch-up). */
   newerCursor?: string;
-  /** More newer messages existed: keep asking with `after: newerCursor` until false. */
+  /** More newer messages or changes existed: keep asking with `after: newerCursor` until false. */
   hasNewer: boolean;
+  /**
+   * Catch-up pages (`after`, `since`) only: messages older than this page's that changed since
+   * the cursor was made, each as it is now, in the order they changed. Apply them to the
+   * messages one holds (by id and version); ignore ones not held.
+   */
+  changed?: ChatMessage[];
 }
 
 /**
@@ -50,9 +113,23 @@ export interface SendMessageRequest {
   recipient?: string;
   /** A UUID chosen by the client, so a retried send is recognisable as the same message. */
   id?: string;
+  /** The id of the message this one answers: a message of the same conversation. */
+  replyTo?: string;
+  /**
+   * User ids of the people mentioned (at most MAX_MENTIONS): each must be able to read the
+   * conversation (for rooms: its members). The text says `@name` for each.
+   */
+  mentions?: string[];
 }
 
-export type SendMessageField = 'body' | 'text' | 'recipient' | 'id';
+/** The body of PATCH /api/conversations/{id}/messages/{messageId} (the sender only). */
+export interface EditMessageRequest {
+  text: string;
+  /** The mentions of the new text; absent keeps the message's mentions. */
+  mentions?: string[];
+}
+
+export type SendMessageField = 'body' | 'text' | 'recipient' | 'id' | 'replyTo' | 'mentions';
 
 export type SendMessageRule =
   | 'object' // the body must be a JSON object
@@ -202,4 +279,29 @@ export interface TypingNotice {
   conversationId: string;
   /** Present when the typist writes in a direct conversation: the partner. */
   recipient?: string;
+}
+
+// ---- Reactions (issue 10) ----
+
+/** The longest emoji accepted, in UTF-16 code units (long ZWJ families and tag flags fit). */
+export const MAX_EMOJI_LENGTH = 32;
+
+// Built at run time: the `v` flag (Unicode sets) is newer than the TypeScript target, and a
+// browser without it must still load this module (it then accepts single pictographs only).
+const RGI_EMOJI = ((): RegExp | undefined => {
+  try {
+    return new RegExp('^\\p{RGI_Emoji}$', 'v');
+  } catch {
+    return undefined;
+  }
+})();
+// Emoji typed without their presentation selector (e.g. "❤" for "❤️") are common and harmless.
+const PICTOGRAPHIC = /^\p{Extended_Pictographic}\uFE0F?$/u;
+
+/** True when `value` is exactly one emoji, as people type and pick them. */
+export function isSingleEmoji(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_EMOJI_LENGTH) {
+    return false;
+  }
+  return RGI_EMOJI?.test(value) === true || PICTOGRAPHIC.test(value);
 }

@@ -51,6 +51,11 @@ export interface ConversationSummary {
   with?: { id: string; name: string };
   /** Messages from others after the read position; MAX_UNREAD + 1 means "more". */
   unread: number;
+  /**
+   * Of those, how many mention the caller (present only when above 0; MAX_UNREAD + 1 means
+   * "more"). Mentions count in muted conversations too.
+   */
+  unreadMentions?: number;
   /** Absent when nothing was ever read here (then every message counts as unread). */
   readPosition?: ReadPosition;
   lastMessage?: MessagePreview;
