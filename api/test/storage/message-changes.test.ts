@@ -406,7 +406,8 @@ describe('catch-up', () => {
 
   it('keeps one live feed row per message: older changes are stubs without content', async () => {
     const room = newRoom();
-    const message = await saved(roomMessage(room, ALICE, new Date(Date.now() - 9_000), 'a'));
+    const message = await saved(roomMessage(room, ALICE, new Date(Date.now() - 90_000), 'a'));
+    const held = await storage.listTimeline(room);
     let changedMs = 0;
     for (const text of ['b', 'c', 'd']) {
       await storage.changeMessage(message.id, edit(text));
@@ -425,7 +426,13 @@ describe('catch-up', () => {
     const live = feed.filter((r) => r.stub !== true);
     expect(live.map((r) => r.rowKey)).toEqual([feedKey({ ms: changedMs, id: message.id })]);
     expect(live[0]).toMatchObject({ text: 'd', version: 3 });
-    expect(feed.filter((r) => r.stub === true).every((r) => r.text === undefined)).toBe(true);
+    const stubs = feed.filter((r) => r.stub === true);
+    expect(stubs).toHaveLength(2);
+    expect(stubs.every((r) => r.text === undefined)).toBe(true);
+    // Catching up one feed row a page walks over the stubs to the live row.
+    const caught = await catchUp(room, held.newerCursor as string, 1);
+    expect(caught.changed).toEqual([await storage.getMessage(message.id)]);
+    expect(caught.pages.length).toBeGreaterThanOrEqual(3);
   });
 
   it("is where since's cursor finds changes too", async () => {
