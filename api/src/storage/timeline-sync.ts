@@ -200,8 +200,8 @@ export function createTimelineSync(tables: ChatTables, now: () => number) {
    * Everything a change leaves to do once its claim is written: the rows, and for a deleted
    * message the traces elsewhere (best effort: the message's own rows are what readers see).
    */
-  async function completeStored(stored: StoredMessage): Promise<void> {
-    await syncTimeline(stored);
+  async function completeStored(stored: StoredMessage, options: SyncOptions = {}): Promise<void> {
+    await syncTimeline(stored, options);
     if (stored.message.deleted) await eraseTraces(stored).catch(() => undefined);
   }
 
