@@ -276,6 +276,35 @@ describe('reactions', () => {
   });
 });
 
+describe('row limits', () => {
+  it('keeps 20 emoji of 25 people with the longest names in one row, counts exact', async () => {
+    const room = newRoom();
+    const message = await saved(roomMessage(room, ALICE, new Date(Date.now() - 25_000)));
+    const people = Array.from({ length: 25 }, (_, i) => ({
+      id: `person-${i}`,
+      name: `${i}`.padEnd(512, 'n'),
+    }));
+    const reactions = Array.from({ length: 20 }, (_, i) => ({
+      emoji: String.fromCodePoint(0x1f600 + i),
+      count: 30,
+      people,
+    }));
+    const result = await storage.changeMessage(message.id, (current) => ({
+      ...current,
+      reactions,
+      mentions: people.slice(0, 20),
+    }));
+    const stored = result?.message.reactions ?? [];
+    expect(stored.map((r) => [r.emoji, r.count])).toEqual(reactions.map((r) => [r.emoji, 30]));
+    // Fewer people listed so the summary fits a string property; the first ones kept.
+    expect(stored[0]!.people.length).toBeGreaterThan(0);
+    expect(stored[0]!.people.length).toBeLessThan(25);
+    expect(stored[0]!.people).toEqual(people.slice(0, stored[0]!.people.length));
+    expect(await storage.getMessage(message.id)).toEqual(result?.message);
+    expect((await storage.listTimeline(room)).messages).toEqual([result?.message]);
+  });
+});
+
 describe('concurrent changes', () => {
   it('applies both of two concurrent changes, and the rows agree with the claim', async () => {
     const room = newRoom();
