@@ -90,7 +90,7 @@ async function unreadCount(
   if (tally && settled && comparePositions(lastPosition, tally.upTo) <= 0) return tally.count;
 
   const from = tally?.upTo ?? read;
-  const { positions, examinedTo } = await store.unreadPositions(
+  const { positions, mentions, examinedTo } = await store.unreadPositions(
     membership.conversationId,
     from,
     readerId,
@@ -106,6 +106,8 @@ async function unreadCount(
       upTo,
       readId,
       count: Math.min(UNREAD_CAP, counted + settledCount),
+      mentions:
+        (tally?.mentions ?? 0) + mentions.filter((p) => comparePositions(p, upTo) <= 0).length,
     };
     // Best effort: without it, the next listing only counts again.
     await store.memberships
