@@ -111,6 +111,12 @@ export function feedKey(change: Position): string {
   return `${FEED_PREFIX}${pad(change.ms)}_${change.id ?? '~'}`;
 }
 
+/** The change position a feed row key names (stubs carry nothing else). */
+export function feedPositionOf(rowKey: string): Position | undefined {
+  const match = /^f_([0-9]{13})_([0-9a-f-]{36})$/.exec(rowKey);
+  return match ? { ms: Number(match[1]), id: match[2] as string } : undefined;
+}
+
 // Replies: `r_<original id>_<reply id>`, no text, so listing a message's replies is one range.
 const REPLY_PREFIX = 'r_';
 

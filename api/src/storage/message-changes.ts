@@ -2,6 +2,7 @@
 // ETag, in one transaction with a marker; then the conversation's rows, conditionally (see
 // timeline-sync.ts). A crash in between is completed by a retry or by the sweep, like a save.
 import {
+  isPlausibleUserId,
   MAX_EMOJI_LENGTH,
   MAX_REACTION_KINDS,
   MAX_REACTORS_LISTED,
@@ -10,6 +11,7 @@ import {
 } from '../shared/chat-message.js';
 import {
   checkMessage,
+  MAX_NAME_LENGTH,
   normalizeChange,
   sameState,
   storedFromEntity,
@@ -145,6 +147,15 @@ export function createMessageChanges(
   ): Promise<ChangeResult | undefined> {
     if (typeof emoji !== 'string' || emoji.length === 0 || emoji.length > MAX_EMOJI_LENGTH) {
       throw new StorageValidationError('message', 'emoji must be one emoji.');
+    }
+    if (typeof person?.id !== 'string' || !isPlausibleUserId(person.id)) {
+      throw new StorageValidationError('userId', 'must be a user id.');
+    }
+    if (typeof person.name !== 'string' || person.name.length > MAX_NAME_LENGTH) {
+      throw new StorageValidationError(
+        'person',
+        `name must be at most ${MAX_NAME_LENGTH} characters.`,
+      );
     }
     const current = await readCurrent(id);
     if (!current) return undefined;

@@ -12,6 +12,7 @@ import {
   comparePositions,
   FEED_END,
   feedKey,
+  feedPositionOf,
   LAST_MESSAGE_ROW,
   NEWEST_FIRST_END,
   NEWEST_FIRST_PREFIX,
@@ -170,8 +171,9 @@ export function createTimelineReader(
         // Messages of this page's range or newer come (or came) in `messages`, current.
         .filter((message) => comparePositions(positionOf(message), after.position) <= 0);
       const lastRead = feedTaken[feedTaken.length - 1];
-      if (feedHasMore && lastRead) {
-        change = { ms: Number(lastRead.changedMs), id: String(lastRead.messageId) };
+      const lastPosition = lastRead && feedPositionOf(String(lastRead.rowKey));
+      if (feedHasMore && lastPosition) {
+        change = lastPosition;
         page.hasNewer = true;
       } else if (comparePositions(change, after.change) < 0) {
         change = after.change;

@@ -89,6 +89,27 @@ describe('work per call', () => {
     }
   });
 
+  it('changes a message in six calls, and a repeated change in two reads', async () => {
+    const message = publicMessage(ALICE, new Date(Date.now() - 60_000));
+    await storage.saveMessage(message);
+    log.requests.length = 0;
+    await storage.changeMessage(message.id, (current) => ({ ...current, text: 'edited' }));
+    // claim read; claim + marker (one transaction); the message row and `last`, read in
+    // parallel; their rewrite with the feed rows (one transaction); marker removal
+    expect(log.requests.map((r) => r.method)).toEqual([
+      'GET',
+      'POST',
+      'GET',
+      'GET',
+      'POST',
+      'DELETE',
+    ]);
+    log.requests.length = 0;
+    await storage.changeMessage(message.id, () => undefined);
+    // the claim, then the message row (already at the claim's version) and `last`: no write
+    expect(log.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
+  });
+
   it('lists conversations with one query, a point read each, and counts only where news may be', async () => {
     const summaries = { settleMs: 0, now: () => new Date() };
     await listConversations(storage, CAROL.id, summaries); // makes carol's #general row
