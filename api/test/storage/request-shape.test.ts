@@ -110,6 +110,29 @@ describe('work per call', () => {
     expect(log.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
   });
 
+  it('reacts in nine calls, and repeats a reaction in six without writing the message', async () => {
+    const message = publicMessage(ALICE, new Date(Date.now() - 59_000));
+    await storage.saveMessage(message);
+    log.requests.length = 0;
+    await storage.setReaction(message.id, '👍', BOB, true);
+    // claim read, the reaction row; then the change: claim read, the reactions range, claim +
+    // marker, the two point reads, the rows, marker removal
+    expect(log.requests.map((r) => r.method)).toEqual([
+      'GET',
+      'POST',
+      'GET',
+      'GET',
+      'POST',
+      'GET',
+      'GET',
+      'POST',
+      'DELETE',
+    ]);
+    log.requests.length = 0;
+    await storage.setReaction(message.id, '👍', BOB, true);
+    expect(log.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'GET', 'GET', 'GET']);
+  });
+
   it('lists conversations with one query, a point read each, and counts only where news may be', async () => {
     const summaries = { settleMs: 0, now: () => new Date() };
     await listConversations(storage, CAROL.id, summaries); // makes carol's #general row
