@@ -34,7 +34,11 @@ class ChatTokenizer extends Tokenizer {
   override reflink(): undefined {}
 }
 
-const options: MarkedOptions = { gfm: true, breaks: false, tokenizer: new ChatTokenizer() };
+/** A lexer of our rules. Each gets its own tokenizer and options: marked ties them together. */
+function chatLexer(): Lexer {
+  const options: MarkedOptions = { gfm: true, breaks: false, tokenizer: new ChatTokenizer() };
+  return new Lexer(options);
+}
 
 /** Only these open as links; `javascript:`, `data:`, relative and every other URL stays text. */
 function safeHref(href: string): string | undefined {
@@ -100,7 +104,7 @@ function inlineNode(token: Token): FormatNode {
  */
 export function parseMessage(source: string): FormatNode[] {
   const normalized = source.replace(/\r\n?/g, '\n');
-  const blocks = new Lexer(options).blockTokens(normalized, []);
+  const blocks = chatLexer().blockTokens(normalized, []);
   const nodes: FormatNode[] = [];
   for (const block of blocks) {
     if (block.type === 'code' && isClosedBacktickFence(block as Tokens.Code)) {
@@ -111,7 +115,7 @@ export function parseMessage(source: string): FormatNode[] {
     // Every other block (paragraphs, blank lines, an unclosed fence) is its raw text read by
     // the inline rules, so the characters between blocks are kept too. A fresh lexer per block:
     // inline lexing keeps state (the reference links it saw) that must not leak across.
-    const inline = new Lexer(options).inlineTokens(block.raw);
+    const inline = chatLexer().inlineTokens(block.raw);
     for (const node of inlineNodes(inline)) {
       const last = nodes.at(-1);
       if (node.type === 'text' && last?.type === 'text') last.text += node.text;
