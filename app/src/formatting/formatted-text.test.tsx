@@ -183,13 +183,14 @@ describe('mentions', () => {
     ]);
   });
 
-  it('does not highlight inside code or e-mail addresses, but does inside bold and links', () => {
-    const root = show('`@bob` bob@bob.com **@bob** [@bob](https://example.com)', {
-      mentions: [bob],
-    });
-    expect(root.querySelector('code span')).toBeNull();
+  it('highlights inside bold and italic, not inside code, links or e-mail addresses', () => {
+    const root = show(
+      '`@bob` bob@bob.com **@bob** _@bob_ [@bob](https://example.com) https://example.com/@bob',
+      { mentions: [bob] },
+    );
+    expect(root.querySelector('code span, a span')).toBeNull();
     expect(root.querySelector('strong > span.mention')?.textContent).toBe('@bob');
-    expect(root.querySelector('a > span.mention')?.textContent).toBe('@bob');
+    expect(root.querySelector('em > span.mention')?.textContent).toBe('@bob');
     expect(mentionSpans(root)).toHaveLength(2);
   });
 
@@ -212,5 +213,68 @@ describe('long input', () => {
     const root = show(text, { mentions: [bob] });
     expect(root.childNodes.length).toBeGreaterThan(0);
     expect(root.textContent?.length).toBeLessThanOrEqual(text.length);
+  });
+});
+
+describe('whatever is typed', () => {
+  // A fixed-seed generator, so that a failure shows the same input again.
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+  }
+  const pieces = [
+    '*',
+    '**',
+    '_',
+    '`',
+    '```',
+    '\n',
+    ' ',
+    '[',
+    ']',
+    '(',
+    ')',
+    '!',
+    '<',
+    '>',
+    '#',
+    '-',
+    '~',
+    '|',
+    '\\',
+    '@bob',
+    'https://example.com/',
+    'javascript:',
+    'a',
+    'b c',
+    '&amp;',
+    '<script>',
+    '<img src=x onerror=alert(1)>',
+  ];
+
+  it('yields only our elements, links only to http(s), and never more text than typed', () => {
+    const next = random(10);
+    for (let round = 0; round < 300; round += 1) {
+      const length = 1 + Math.floor(next() * 40);
+      const text = Array.from({ length }, () => pieces[Math.floor(next() * pieces.length)]).join(
+        '',
+      );
+      const root = show(text, { mentions: [bob] });
+      for (const element of root.querySelectorAll('*')) {
+        expect(['STRONG', 'EM', 'CODE', 'PRE', 'A', 'SPAN'], text).toContain(element.tagName);
+        expect(
+          element
+            .getAttributeNames()
+            .every((name) => ['href', 'target', 'rel', 'class'].includes(name)),
+          text,
+        ).toBe(true);
+      }
+      for (const link of links(root))
+        expect(link.getAttribute('href'), text).toMatch(/^https?:\/\//);
+      expect((root.textContent ?? '').length, text).toBeLessThanOrEqual(text.length);
+    }
   });
 });

@@ -84,9 +84,10 @@ function renderNodes(
           </pre>
         );
       case 'link':
+        // A link's text is the link: an `@name` inside a URL is part of the address.
         return (
           <a key={index} href={node.href} target="_blank" rel="noopener noreferrer">
-            {renderNodes(node.children, mentions, ownId)}
+            {renderNodes(node.children, [], ownId)}
           </a>
         );
     }
