@@ -3,7 +3,7 @@
 // and emoji and recounts, so concurrent reactions are all counted and a repeat counts once.
 import { invalidField } from '../conversations/refusal.js';
 import { findMessageFor, decideMessageAction } from '../conversations/message-access.js';
-import { isSingleEmoji, MAX_REACTION_KINDS } from '../shared/chat-message.js';
+import { MAX_REACTION_KINDS, normalizeEmoji } from '../shared/chat-message.js';
 import {
   admit,
   published,
@@ -18,13 +18,14 @@ export async function setOwnReaction(
   actor: Actor,
   conversationId: string,
   messageId: string,
-  emoji: string,
+  requestedEmoji: string,
   present: boolean,
 ): Promise<ActionOutcome> {
   const admitted = await admit(deps, actor, conversationId);
   if (!admitted.ok) return admitted.outcome;
 
-  if (!isSingleEmoji(emoji)) {
+  const emoji = normalizeEmoji(requestedEmoji);
+  if (emoji === undefined) {
     return refused(invalidField('emoji', 'format', '`emoji` must be exactly one emoji.'));
   }
 

@@ -46,7 +46,14 @@ export function previewOf(message: ChatMessage): MessagePreview {
     codePoints.length > PREVIEW_LENGTH
       ? codePoints.slice(0, PREVIEW_LENGTH).join('')
       : message.text;
-  return { id: message.id, sender: message.sender, text, sentAt: message.sentAt };
+  const preview: MessagePreview = {
+    id: message.id,
+    sender: message.sender,
+    text,
+    sentAt: message.sentAt,
+  };
+  if (message.deleted) preview.deleted = true;
+  return preview;
 }
 
 export const positionOfMessage = (message: { id: string; sentAt: string }) => ({

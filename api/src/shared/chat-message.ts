@@ -375,3 +375,18 @@ export function isSingleEmoji(value: unknown): value is string {
   }
   return RGI_EMOJI?.test(value) === true || PICTOGRAPHIC.test(value);
 }
+
+const PRESENTATION_SELECTOR = '\uFE0F';
+
+/**
+ * One emoji in the form reactions are counted by, or undefined when `value` is not one emoji:
+ * "❤" typed without its presentation selector counts as the "❤️" others picked.
+ */
+export function normalizeEmoji(value: unknown): string | undefined {
+  if (!isSingleEmoji(value)) return undefined;
+  if (RGI_EMOJI && !RGI_EMOJI.test(value)) {
+    const qualified = value + PRESENTATION_SELECTOR;
+    if (RGI_EMOJI.test(qualified)) return qualified;
+  }
+  return value;
+}

@@ -32,9 +32,11 @@ export interface ReadPosition {
 export interface MessagePreview {
   id: string;
   sender: { id: string; name: string };
-  /** At most PREVIEW_LENGTH code points. */
+  /** At most PREVIEW_LENGTH code points; '' when deleted. */
   text: string;
   sentAt: string;
+  /** Present (true) when the sender deleted it: show "This message was deleted". */
+  deleted?: true;
 }
 
 /** One conversation as the caller sees it (unread, read position and mute are theirs). */

@@ -257,6 +257,20 @@ describe('edit, delete and reactions', () => {
       deleted: true,
     });
   });
+
+  it("show a deleted last message as deleted in each reader's list", async () => {
+    const direct = directConversationId(alice.userId, carol.userId);
+    const message = await send(alice, direct, 'oops, wrong person');
+    expect((await conversationOf(carol, direct)).lastMessage?.text).toBe('oops, wrong person');
+    changed(await remove(alice, direct, message.id));
+    for (const reader of [alice, carol]) {
+      expect((await conversationOf(reader, direct)).lastMessage).toMatchObject({
+        id: message.id,
+        text: '',
+        deleted: true,
+      });
+    }
+  });
 });
 
 describe('catch-up after being offline', () => {
@@ -376,6 +390,15 @@ describe('reactions', () => {
       expect(answer.body).toMatchObject({ error: { code: 'invalid_request', field: 'emoji' } });
     }
     expect((await stored(bob, 'general', message.id)).version).toBe(4);
+  });
+
+  it('counts a heart typed without its presentation selector with the picked ones', async () => {
+    const message = await send(alice, 'general', 'love it');
+    changed(await react(bob, 'general', message.id, '\u2764\uFE0F'));
+    const both = changed(await react(carol, 'general', message.id, '\u2764'));
+    expect(both.reactions).toEqual([expect.objectContaining({ emoji: '\u2764\uFE0F', count: 2 })]);
+    const left = changed(await react(carol, 'general', message.id, '\u2764\uFE0F', false));
+    expect(left.reactions).toEqual([expect.objectContaining({ emoji: '\u2764\uFE0F', count: 1 })]);
   });
 
   it(`takes at most ${MAX_REACTION_KINDS} different emoji on one message`, async () => {
