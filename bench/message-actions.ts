@@ -360,16 +360,34 @@ try {
     const target = await post(alice, crowdRoom, `react to this, round ${round}`);
     storage.requests.length = 0;
     const restBefore = rest.count();
-    const reactMs = await everyoneAtOnce((person) =>
-      call(person, 'PUT', reactionPath(crowdRoom, target.id), 200),
-    );
+    // Clients keep the copy with the higher version, so one version must be one state: each
+    // answer's version and count are kept to check that no version came with two counts.
+    const answered: ChatMessage[] = [];
+    const reactMs = await everyoneAtOnce(async (person) => {
+      answered.push(
+        JSON.parse(
+          await call(person, 'PUT', reactionPath(crowdRoom, target.id), 200),
+        ) as ChatMessage,
+      );
+    });
+    const countOf = (message: ChatMessage | undefined) =>
+      message?.reactions?.find((r) => r.emoji === EMOJI)?.count ?? 0;
+    const countsByVersion = new Map<number, Set<number>>();
+    for (const message of answered) {
+      const counts = countsByVersion.get(message.version ?? 0) ?? new Set();
+      countsByVersion.set(message.version ?? 0, counts.add(countOf(message)));
+    }
+    const versionsWithTwoStates = [...countsByVersion].filter(([, c]) => c.size > 1).length;
+    if (versionsWithTwoStates > 0) {
+      problems.push(`round ${round}: ${versionsWithTwoStates} versions answered with two counts`);
+    }
     const reactRest = rest.count() - restBefore;
     const reactStorage = storageCallsOf(storage.requests, options.crowd);
     const page = JSON.parse(
       await call(alice, 'GET', `${messagesOf(crowdRoom)}?limit=${CATCH_UP_LIMIT}`, 200),
     ) as MessagePage;
     const now = page.messages.find((m) => m.id === target.id);
-    const count = now?.reactions?.find((r) => r.emoji === EMOJI)?.count ?? 0;
+    const count = countOf(now);
     if (count !== options.crowd) {
       problems.push(`round ${round}: ${count} reactions counted of ${options.crowd}`);
     }
@@ -382,6 +400,8 @@ try {
       reactAllAnsweredMs: reactMs,
       finalCount: count,
       finalVersion: now?.version ?? 0,
+      versionsAnswered: countsByVersion.size,
+      versionsWithTwoStates,
       restCallsPerReaction: Math.round((reactRest / options.crowd) * 100) / 100,
       storageCallsPerReaction: reactStorage,
       baselinePostAllAnsweredMs: postMs,
@@ -602,7 +622,7 @@ try {
     `(c) ${options.crowd} reactions at once, all answered (ms): ${crowdRounds.map((r) => r.reactAllAnsweredMs).join(', ')} (median ${median(crowdRounds.map((r) => r.reactAllAnsweredMs))}); baseline ${options.crowd} posts at once: ${crowdRounds.map((r) => r.baselinePostAllAnsweredMs).join(', ')} (median ${median(crowdRounds.map((r) => r.baselinePostAllAnsweredMs))})`,
   );
   console.log(
-    `(c) final count ${crowdRounds.map((r) => r.finalCount).join(', ')}; final version ${crowdRounds.map((r) => r.finalVersion).join(', ')}; storage calls per reaction ${crowdRounds.map((r) => r.storageCallsPerReaction.total).join(', ')} (per post ${crowdRounds.map((r) => r.baselineStorageCallsPerPost.total).join(', ')})`,
+    `(c) final count ${crowdRounds.map((r) => r.finalCount).join(', ')}; final version ${crowdRounds.map((r) => r.finalVersion).join(', ')}; versions answered with two counts ${crowdRounds.map((r) => r.versionsWithTwoStates).join(', ')}; storage calls per reaction ${crowdRounds.map((r) => r.storageCallsPerReaction.total).join(', ')} (per post ${crowdRounds.map((r) => r.baselineStorageCallsPerPost.total).join(', ')})`,
   );
 
   const results = {
