@@ -11,19 +11,15 @@
 //      the same through #general (the whole hub), to the same 1,000 clients.
 // Prints a table and writes JSON to bench/results/conversations-<time>.json.
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { directConversationId } from '../api/src/conversations/conversation-id.js';
 import { roomGroup } from '../api/src/conversations/delivery.js';
 import { loadConfig } from '../api/src/config.js';
 import type { ChatMessage } from '../api/src/shared/chat-message.js';
 import type { RoomSummary } from '../api/src/shared/conversation.js';
-import {
-  parseConnectionString,
-  type SignalRConnection,
-} from '../api/src/signalr/connection-string.js';
+import { parseConnectionString } from '../api/src/signalr/connection-string.js';
 import { createHubClient } from '../api/src/signalr/rest-client.js';
-import { createClientAccess, createRestToken } from '../api/src/signalr/tokens.js';
+import { createClientAccess } from '../api/src/signalr/tokens.js';
 import { createChatStorage, readStorageSettings } from '../api/src/storage/index.js';
 import { connectionStringFor } from '../api/test/support/azurite.js';
 import { startRequestLog, type RequestLog } from '../api/test/storage/request-log.js';
@@ -39,6 +35,7 @@ import {
   type BenchPerson,
   type Measurement,
 } from './src/api-stack.js';
+import { startRestCallCounter, type RestCallCounter } from './src/rest-call-counter.js';
 
 interface Options {
   messages: number;
@@ -74,48 +71,6 @@ const loner: BenchPerson = { userId: 'loner', userDetails: 'loner' };
 const speaker: BenchPerson = { userId: 'speaker', userDetails: 'speaker' };
 const others = Array.from({ length: 50 }, (_, i) => ({ id: `other-${i}`, name: `other ${i}` }));
 
-/**
- * Counts the REST calls the API makes to the service. The emulator checks that a REST token's
- * audience names its own port, so the proxy signs each call again for the emulator's address
- * (with the emulator's well-known key) and forwards it unchanged otherwise.
- */
-function startCountingProxy(
-  target: SignalRConnection,
-): Promise<{ url: string; count: () => number; close: () => void }> {
-  let calls = 0;
-  const endpoint = new URL(target.serverEndpoint);
-  const server = http.createServer((request, response) => {
-    calls += 1;
-    const url = new URL(request.url ?? '/', target.serverEndpoint);
-    const forward = http.request(
-      {
-        host: '127.0.0.1',
-        port: endpoint.port,
-        method: request.method,
-        path: request.url,
-        headers: {
-          ...request.headers,
-          host: endpoint.host,
-          authorization: `Bearer ${createRestToken(target, url.toString())}`,
-        },
-      },
-      (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      },
-    );
-    forward.on('error', () => response.destroy());
-    request.pipe(forward);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ url: `http://127.0.0.1:${port}`, count: () => calls, close: () => server.close() });
-    });
-  });
-}
-
 /** What a request asked of storage, by kind (the figure that does not depend on Azurite). */
 function callsOf(requests: { method: string; url: string }[]) {
   return {
@@ -127,7 +82,7 @@ function callsOf(requests: { method: string; url: string }[]) {
 }
 
 let stack: ApiStack | undefined;
-let proxy: Awaited<ReturnType<typeof startCountingProxy>> | undefined;
+let proxy: RestCallCounter | undefined;
 let storageLog: RequestLog | undefined;
 const clients: HubConnection[] = [];
 try {
@@ -136,7 +91,7 @@ try {
     { ChatRateLimitCount: '100000' },
     {
       signalREndpoint: async (emulator) => {
-        proxy = await startCountingProxy(parseConnectionString(emulator.connectionString));
+        proxy = await startRestCallCounter(parseConnectionString(emulator.connectionString));
         return proxy.url;
       },
       storageConnectionString: async (azurite) => {

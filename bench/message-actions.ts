@@ -19,7 +19,6 @@
 // Prints tables and writes JSON to bench/results/message-actions-<time>.json. Exit code 1 when
 // a measurement had failures or a crowd's count was wrong, 2 for bad options.
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { loadConfig } from '../api/src/config.js';
 import {
@@ -29,11 +28,8 @@ import {
   type MessagePage,
 } from '../api/src/shared/chat-message.js';
 import type { RoomSummary } from '../api/src/shared/conversation.js';
-import {
-  parseConnectionString,
-  type SignalRConnection,
-} from '../api/src/signalr/connection-string.js';
-import { createClientAccess, createRestToken } from '../api/src/signalr/tokens.js';
+import { parseConnectionString } from '../api/src/signalr/connection-string.js';
+import { createClientAccess } from '../api/src/signalr/tokens.js';
 import { connectionStringFor } from '../api/test/support/azurite.js';
 import { startRequestLog, type RequestLog } from '../api/test/storage/request-log.js';
 import {
@@ -48,6 +44,7 @@ import {
   type BenchPerson,
   type Measurement,
 } from './src/api-stack.js';
+import { startRestCallCounter, type RestCallCounter } from './src/rest-call-counter.js';
 
 interface Options {
   actions: number;
@@ -128,48 +125,6 @@ const SETTLE_MS = 30_000;
 const EMOJI = '👍';
 const problems: string[] = [];
 
-/**
- * Counts the REST calls the API makes to the service, as in conversations.ts: the emulator
- * checks that a REST token's audience names its own port, so the proxy signs each call again
- * for the emulator's address and forwards it unchanged otherwise.
- */
-function startCountingProxy(
-  target: SignalRConnection,
-): Promise<{ url: string; count: () => number; close: () => void }> {
-  let calls = 0;
-  const endpoint = new URL(target.serverEndpoint);
-  const server = http.createServer((request, response) => {
-    calls += 1;
-    const url = new URL(request.url ?? '/', target.serverEndpoint);
-    const forward = http.request(
-      {
-        host: '127.0.0.1',
-        port: endpoint.port,
-        method: request.method,
-        path: request.url,
-        headers: {
-          ...request.headers,
-          host: endpoint.host,
-          authorization: `Bearer ${createRestToken(target, url.toString())}`,
-        },
-      },
-      (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      },
-    );
-    forward.on('error', () => response.destroy());
-    request.pipe(forward);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ url: `http://127.0.0.1:${port}`, count: () => calls, close: () => server.close() });
-    });
-  });
-}
-
 interface StorageCalls {
   total: number;
   queries: number;
@@ -202,7 +157,7 @@ const median = (values: number[]): number => {
 };
 
 let stack: ApiStack | undefined;
-let proxy: Awaited<ReturnType<typeof startCountingProxy>> | undefined;
+let proxy: RestCallCounter | undefined;
 let storageLog: RequestLog | undefined;
 const clients: HubConnection[] = [];
 try {
@@ -211,7 +166,7 @@ try {
     { ChatRateLimitCount: '100000' },
     {
       signalREndpoint: async (emulator) => {
-        proxy = await startCountingProxy(parseConnectionString(emulator.connectionString));
+        proxy = await startRestCallCounter(parseConnectionString(emulator.connectionString));
         return proxy.url;
       },
       storageConnectionString: async (azurite) => {
