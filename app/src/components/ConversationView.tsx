@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ConversationSummary } from '@chat/conversation';
-import type { ChatMessage, TypingNotice, TypingRequest } from '@chat/message';
+import type { ChatMessage, Mention, TypingNotice, TypingRequest } from '@chat/message';
 import type { CurrentUser } from '../api/auth.js';
 import { markRead } from '../api/conversations.js';
 import type { ConnectionStatus } from '../connection/chat-connection.js';
@@ -10,13 +10,22 @@ import { createTypingThrottle } from '../presence/typing-throttle.js';
 import { useTypingNotices } from '../presence/useTypingNotices.js';
 import { useHistory } from '../timeline/useHistory.js';
 import { useTimeline } from '../timeline/useTimeline.js';
+import { mentionSource } from '../mentions/mention-source.js';
 import { Composer } from './Composer.js';
-import { MessageList } from './MessageList.js';
+import type { MessageActionHandlers } from './MessageItem.js';
+import { MessageList, type JumpTarget } from './MessageList.js';
 import { TypingIndicator } from './TypingIndicator.js';
+
+/** How long a message jumped to stays marked. */
+export const JUMP_HIGHLIGHT_MS = 2500;
+/** How long "The original message was not found." stays. */
+const JUMP_NOTICE_MS = 6000;
 
 /** What the chat routes to a mounted conversation, by the event's conversationId. */
 export interface ConversationSink {
   receive: (message: ChatMessage) => void;
+  /** A `messageChanged` event: applied if the message is held. */
+  changed: (message: ChatMessage) => void;
   typing: (notice: TypingNotice) => void;
   /** After a reconnect: fetch what was missed. */
   catchUp: () => void;
@@ -54,20 +63,24 @@ export interface ConversationViewProps {
 export function ConversationView(props: ConversationViewProps) {
   const { conversationId, summary, active, me, fetchFn, status, attention } = props;
   const { onSummary, onUnauthorized, onAtEndChange } = props;
-  const { entries, receive, send, retry } = useTimeline({
+  const timeline = useTimeline({ conversationId, me, fetchFn, onUnauthorized });
+  const { entries, receive, receiveChanged, send, retry } = timeline;
+  const typing = useTypingNotices({ meId: me.id });
+  const history = useHistory({
     conversationId,
-    me,
     fetchFn,
+    entries,
+    receive,
+    receiveChanged,
+    status,
     onUnauthorized,
   });
-  const typing = useTypingNotices({ meId: me.id });
-  const history = useHistory({ conversationId, fetchFn, entries, receive, status, onUnauthorized });
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const [atEnd, setAtEnd] = useState(true);
 
   // The sink's functions are stable; they read the latest hooks through this ref.
-  const latest = useRef({ receive, typing, history });
-  latest.current = { receive, typing, history };
+  const latest = useRef({ receive, receiveChanged, typing, history });
+  latest.current = { receive, receiveChanged, typing, history };
   const { register } = props;
   useEffect(
     () =>
@@ -76,6 +89,7 @@ export function ConversationView(props: ConversationViewProps) {
           latest.current.receive([message]);
           latest.current.typing.messageFrom(message.sender.id);
         },
+        changed: (message) => latest.current.receiveChanged([message]),
         typing: (notice) => latest.current.typing.noticed(notice),
         catchUp: () => latest.current.history.catchUp(),
       }),
@@ -131,6 +145,81 @@ export function ConversationView(props: ConversationViewProps) {
   const dividerBeforeId = firstUnreadId(entries, openedAt, me.id);
   const canSend = status === 'connected';
 
+  const [replyingTo, setReplyingTo] = useState<ChatMessage | undefined>(undefined);
+  const [jumpTarget, setJumpTarget] = useState<JumpTarget | undefined>(undefined);
+  const [jumpNotice, setJumpNotice] = useState('');
+  const jumps = useRef(0);
+  // The mark on a message jumped to fades, as in Slack and Element.
+  useEffect(() => {
+    if (!jumpTarget) return;
+    const timer = setTimeout(() => setJumpTarget(undefined), JUMP_HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [jumpTarget]);
+  useEffect(() => {
+    if (!jumpNotice) return;
+    const timer = setTimeout(() => setJumpNotice(''), JUMP_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [jumpNotice]);
+
+  const entriesRef = useRef(entries);
+  entriesRef.current = entries;
+  const { loadEarlierUntil } = history;
+  const { edit, remove, toggleReaction } = timeline;
+  const actions = useMemo<MessageActionHandlers>(
+    () => ({
+      onReply: (message) => {
+        setReplyingTo(message);
+        textareaRef.current?.focus();
+      },
+      onJumpTo: (messageId) => {
+        const seq = ++jumps.current;
+        const show = () => {
+          if (jumps.current !== seq) return;
+          setJumpNotice('');
+          setJumpTarget({ id: messageId, seq });
+        };
+        if (entriesRef.current.some((entry) => entry.message.id === messageId)) {
+          show();
+          return;
+        }
+        setJumpNotice('Looking for the original message…');
+        void loadEarlierUntil(messageId).then((outcome) => {
+          if (jumps.current !== seq) return;
+          if (outcome === 'found') show();
+          else if (outcome === 'not-found') setJumpNotice('The original message was not found.');
+          else setJumpNotice('The original message could not be loaded.');
+        });
+      },
+      onToggleReaction: toggleReaction,
+      onEdit: edit,
+      onDelete: remove,
+    }),
+    [loadEarlierUntil, edit, remove, toggleReaction],
+  );
+
+  const mentions = useMemo(
+    () =>
+      mentionSource(
+        conversationId,
+        summary && { kind: summary.kind, ...(summary.with ? { with: summary.with } : {}) },
+        { id: me.id, name: me.name },
+        fetchFn,
+      ),
+    // The source keeps its own cache of a room's members: rebuilt only when who may read changes.
+    [conversationId, summary?.kind, summary?.with?.id, me.id, me.name, fetchFn],
+  );
+
+  const sendMessage = useCallback(
+    (text: string, picked?: Mention[]) => {
+      send(text, {
+        ...(replyingTo ? { replyTo: replyingTo } : {}),
+        ...(picked ? { mentions: picked } : {}),
+      });
+      setReplyingTo(undefined);
+    },
+    [send, replyingTo],
+  );
+
   return (
     <section
       className="conversation"
@@ -144,20 +233,31 @@ export function ConversationView(props: ConversationViewProps) {
           meId={me.id}
           onSelectSender={props.onSelectPerson}
           onRetry={retry}
+          actions={actions}
           history={history.controls}
           {...(dividerBeforeId ? { dividerBeforeId } : {})}
+          {...(jumpTarget ? { jumpTarget } : {})}
           onAtEndChange={handleAtEnd}
         />
       </div>
+      <p className="conversation__notice" aria-live="polite">
+        {jumpNotice}
+      </p>
       <TypingIndicator typists={typing.typists} />
       <footer className="conversation__composer">
         {props.notMember ?? (
           <Composer
             canSend={canSend}
             placeholder={props.placeholder}
-            onSend={send}
+            onSend={sendMessage}
             textareaRef={textareaRef}
             onTyping={announceTyping}
+            mentionSource={mentions}
+            {...(replyingTo ? { replyingTo } : {})}
+            onCancelReply={() => {
+              setReplyingTo(undefined);
+              textareaRef.current?.focus();
+            }}
           />
         )}
       </footer>

@@ -6,7 +6,13 @@ import { MessageItem, type MessageItemProps } from './MessageItem.js';
 /** How close to the bottom still counts as "reading the newest". */
 const STICKY_BOTTOM_PX = 48;
 
-export interface MessageListProps extends Omit<MessageItemProps, 'entry'> {
+/** A message to bring into view and mark: `seq` tells a repeated jump to the same one apart. */
+export interface JumpTarget {
+  id: string;
+  seq: number;
+}
+
+export interface MessageListProps extends Omit<MessageItemProps, 'entry' | 'highlighted'> {
   entries: readonly TimelineEntry[];
   /** Loading state and actions of the history; without it the list shows live messages only. */
   history?: HistoryControls;
@@ -14,6 +20,8 @@ export interface MessageListProps extends Omit<MessageItemProps, 'entry'> {
   dividerBeforeId?: string;
   /** Whether the newest message is in view, each time that changes (and once at first). */
   onAtEndChange?: (atEnd: boolean) => void;
+  /** Scrolled to and focused once it is rendered, and marked while set. */
+  jumpTarget?: JumpTarget;
 }
 
 /** Where the first message sat in the view, to put it back there when earlier ones arrive. */
@@ -40,10 +48,13 @@ export function MessageList({
   meId,
   onSelectSender,
   onRetry,
+  actions,
   history,
   dividerBeforeId,
   onAtEndChange,
+  jumpTarget,
 }: MessageListProps) {
+  const jumpedRef = useRef<number | undefined>(undefined);
   const logRef = useRef<HTMLDivElement>(null);
   const atBottomRef = useRef(true);
   const [atEnd, setAtEnd] = useState(true);
@@ -86,6 +97,19 @@ export function MessageList({
       setHasUnseen(false);
     } else if (lastChanged) {
       setHasUnseen(true);
+    }
+    // A jump waits until its message is rendered (it may arrive with an earlier page).
+    if (jumpTarget && jumpedRef.current !== jumpTarget.seq) {
+      const element = messageElement(log, jumpTarget.id);
+      if (element) {
+        jumpedRef.current = jumpTarget.seq;
+        // jsdom has no scrollIntoView.
+        element.scrollIntoView?.({ block: 'center' });
+        element.focus({ preventScroll: true });
+        atBottomRef.current =
+          log.scrollHeight - log.scrollTop - log.clientHeight <= STICKY_BOTTOM_PX;
+        setAtEnd(atBottomRef.current);
+      }
     }
     rememberAnchor();
   });
@@ -149,6 +173,8 @@ export function MessageList({
                   meId={meId}
                   onSelectSender={onSelectSender}
                   onRetry={onRetry}
+                  highlighted={entry.message.id === jumpTarget?.id}
+                  {...(actions ? { actions } : {})}
                 />
               </Fragment>
             ))}

@@ -19,6 +19,9 @@ function setup(server: HistoryServer, pageSize = 3) {
   const receive = (messages: readonly ChatMessage[]) => {
     timeline = timelineReducer(timeline, { type: 'received', messages });
   };
+  const receiveChanged = (messages: readonly ChatMessage[]) => {
+    timeline = timelineReducer(timeline, { type: 'changed', messages });
+  };
   const sync = new HistorySync({
     fetchPage: async (query): Promise<MessagePage> => {
       await Promise.resolve();
@@ -31,6 +34,7 @@ function setup(server: HistoryServer, pageSize = 3) {
       return server.page(params);
     },
     receive,
+    receiveChanged,
     newestConfirmed: () => timeline.entries.at(-1)?.message,
     onChange: (state) => states.push(state),
     describeFailure: (error) => (error instanceof Error ? error.message : 'unknown'),
@@ -43,6 +47,7 @@ function setup(server: HistoryServer, pageSize = 3) {
     receive,
     failNext: (count = 1) => void (failNext = count),
     texts: () => timeline.entries.map((entry) => entry.message.text),
+    entries: () => timeline.entries,
     ids: () => timeline.entries.map((entry) => entry.message.id),
   };
 }
@@ -163,6 +168,7 @@ describe('HistorySync', () => {
         return server.page(params);
       },
       receive: () => {},
+      receiveChanged: () => {},
       newestConfirmed: () => server.messages[0],
       onChange: () => {},
       describeFailure: () => 'failed',
