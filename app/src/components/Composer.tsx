@@ -4,6 +4,7 @@ import {
   useEffect,
   useId,
   useImperativeHandle,
+  useLayoutEffect,
   useRef,
   useState,
   type FormEvent,
@@ -73,6 +74,7 @@ export function Composer({
   /** Where the `@` of a list closed with Escape is: it stays closed until another `@`. */
   const dismissedAt = useRef<number | undefined>(undefined);
   const searches = useRef(0);
+  const caretAfterRender = useRef<number | undefined>(undefined);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   useImperativeHandle(textareaRef, () => inputRef.current as HTMLTextAreaElement, []);
   const counterId = useId();
@@ -129,14 +131,18 @@ export function Composer({
     );
     close();
     setQuery(undefined);
-    // The caret goes after the inserted name once React has put the new text in.
-    requestAnimationFrame(() => {
-      const input = inputRef.current;
-      if (!input) return;
-      input.focus();
-      input.setSelectionRange(next.caret, next.caret);
-    });
+    caretAfterRender.current = next.caret;
   };
+
+  // The caret goes after an inserted name as soon as React has put the new text in.
+  useLayoutEffect(() => {
+    const caret = caretAfterRender.current;
+    const input = inputRef.current;
+    if (caret === undefined || !input) return;
+    caretAfterRender.current = undefined;
+    input.focus();
+    input.setSelectionRange(caret, caret);
+  }, [text]);
 
   const submit = () => {
     if (!sendable) return;
