@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { TimelineEntry } from '../timeline/timeline.js';
 import { alice, bob, chatMessage } from '../test/messages.js';
+import { formattingReady } from '../formatting/formatted-text.js';
 import { MessageList } from './MessageList.js';
 
 function renderList(entries: TimelineEntry[], meId = alice.id) {
@@ -111,5 +112,40 @@ describe('message rendering', () => {
   it('says so when there are no messages yet', () => {
     renderList([]);
     expect(screen.getByRole('log', { name: 'Messages' }).textContent).toMatch(/no messages yet/i);
+  });
+});
+
+describe('formatted messages', () => {
+  it('highlights a mention of the viewer and renders markup, links and HTML harmlessly', async () => {
+    await formattingReady;
+    const message = chatMessage({
+      sender: bob,
+      text: '@alice **look** <script>alert(1)</script> [x](javascript:alert(1)) ![i](https://example.com/a.png) https://example.com',
+      mentions: [alice],
+    });
+    const { items } = renderList([sent(message)]);
+    const item = items()[0]!;
+    expect(item.querySelector('.mention-me')?.textContent).toBe('@alice');
+    expect(item.querySelector('strong')?.textContent).toBe('look');
+    expect(item.querySelector('script, img')).toBeNull();
+    expect(item.textContent).toContain('<script>alert(1)</script>');
+    const links = [...item.querySelectorAll('a')];
+    expect(links.map((link) => link.getAttribute('href'))).toEqual(['https://example.com/']);
+    expect(links[0]?.getAttribute('rel')).toBe('noopener noreferrer');
+  });
+
+  it('shows "(edited)" and a deleted message as such, without its actions', () => {
+    const edited = chatMessage({
+      sender: alice,
+      text: 'fixed',
+      editedAt: '2026-01-01T13:00:00Z',
+      version: 1,
+    });
+    const deleted = chatMessage({ sender: bob, text: '', deleted: true, version: 2 });
+    const { items } = renderList([sent(edited), sent(deleted)]);
+    expect(within(items()[0]!).getByText('(edited)')).toBeTruthy();
+    expect(items()[1]!.querySelector('.message__text')?.textContent).toBe(
+      'This message was deleted',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { ChatMessage } from '@chat/message';
+import { FormattedText } from '../formatting/formatted-text.js';
 import type { TimelineEntry } from '../timeline/timeline.js';
 import { MessageActions } from './MessageActions.js';
 import { MessageEditor } from './MessageEditor.js';
@@ -74,7 +75,7 @@ function ReplyQuoteButton({
   );
 }
 
-/** One message. Its text is a React text node, never HTML. */
+/** One message. Its text is formatted by FormattedText from React elements, never HTML. */
 export function MessageItem({
   entry,
   meId,
@@ -184,7 +185,12 @@ export function MessageItem({
       ) : deleted ? (
         <p className="message__text message__text--deleted">This message was deleted</p>
       ) : (
-        <p className="message__text">{message.text}</p>
+        <FormattedText
+          className="message__text"
+          text={message.text}
+          {...(message.mentions ? { mentions: message.mentions } : {})}
+          ownId={meId}
+        />
       )}
       {message.reactions && message.reactions.length > 0 && !deleted ? (
         <Reactions
