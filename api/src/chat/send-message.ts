@@ -2,22 +2,31 @@ import {
   NEW_MESSAGE_EVENT,
   validateSendMessageRequest,
   type ChatMessage,
+  type SendMessageRequest,
   type ValidationProblem,
 } from '../shared/chat-message.js';
 import { CONVERSATION_UPDATED_EVENT } from '../shared/conversation.js';
-import { decideAccess, type AccessDenied } from '../conversations/access.js';
+import { decideAccess, type AccessDenied, type Conversation } from '../conversations/access.js';
 import { partnerOf } from '../conversations/conversation-id.js';
 import { pushToReaders, type ConversationHub } from '../conversations/delivery.js';
+import { resolveMentions } from '../conversations/mentions.js';
 import { summarize, type SummaryOptions } from '../conversations/summaries.js';
 import { SignalRError } from '../signalr/rest-client.js';
 import { MessageIdConflictError, type ChatStorage, type Membership } from '../storage/index.js';
 import type { RateLimiter } from '../limits/index.js';
-import { buildChatMessage, type Sender } from './message.js';
+import { buildChatMessage, replyQuoteOf, type MessageContext, type Sender } from './message.js';
 
 /** What sending needs from storage. */
 export type MessageStore = Pick<
   ChatStorage,
-  'saveMessage' | 'getPerson' | 'rooms' | 'memberships' | 'readLastMessage' | 'unreadPositions'
+  | 'saveMessage'
+  | 'getMessage'
+  | 'getPerson'
+  | 'getPeople'
+  | 'rooms'
+  | 'memberships'
+  | 'readLastMessage'
+  | 'unreadPositions'
 >;
 
 export interface SendDependencies {
@@ -44,8 +53,8 @@ export type SendOutcome =
   | { kind: 'denied'; denial: AccessDenied };
 
 /**
- * Validates, rate-limits, checks the sender may post here, builds, stores, then pushes one
- * message: stored before pushed, so a message anyone saw live is always in history. Storage
+ * Validates, rate-limits, checks the sender may post here, checks what it answers and whom it
+ * mentions, builds, stores, then pushes one message: stored before pushed, so a message anyone saw live is always in history. Storage
  * failures propagate (StorageUnavailable -> nothing was pushed). A push failure after storing
  * does not: the message is accepted and reaches people through catch-up.
  *
@@ -72,13 +81,10 @@ export async function sendChatMessage(
 
   const { conversation } = access;
   const now = deps.summaries.now();
-  let recipient: { id: string; name?: string } | undefined;
-  if (conversation.kind === 'direct') {
-    const partnerId = partnerOf(conversation.people, sender.id);
-    const name = partnerId === sender.id ? sender.name : (await store.getPerson(partnerId))?.name;
-    recipient = name === undefined ? { id: partnerId } : { id: partnerId, name };
-  }
-  const built = buildChatMessage(sender, validation.value, conversation.id, recipient, now);
+  const context = await messageContext(store, sender, conversation, validation.value);
+  if ('problem' in context) return { kind: 'invalid', problems: [context.problem] };
+  const { recipient } = context;
+  const built = buildChatMessage(sender, validation.value, conversation.id, context, now);
 
   let saved: { message: ChatMessage; duplicate: boolean };
   let newlyListed: Listed[] = [];
@@ -96,6 +102,42 @@ export async function sendChatMessage(
 
   const delivered = await push(deps, saved.message, newlyListed);
   return { kind: 'sent', message: saved.message, delivered, duplicate: saved.duplicate };
+}
+
+/**
+ * What the message needs beyond its request: the recipient of a direct message (named from the
+ * directory), the quote of the message it answers (which must be of this conversation; a deleted
+ * one is quoted as deleted), and the mentioned people (who must be able to read it).
+ */
+async function messageContext(
+  store: MessageStore,
+  sender: Sender,
+  conversation: Conversation,
+  request: SendMessageRequest,
+): Promise<MessageContext | { problem: ValidationProblem }> {
+  const [recipient, original, mentions] = await Promise.all([
+    conversation.kind === 'direct' ? recipientOf(store, sender, conversation.people) : undefined,
+    request.replyTo === undefined ? undefined : store.getMessage(request.replyTo),
+    resolveMentions(store, conversation, request.mentions ?? []),
+  ]);
+  if (request.replyTo !== undefined && original?.conversationId !== conversation.id) {
+    return { problem: { field: 'replyTo', rule: 'not-found' } };
+  }
+  if (mentions === undefined) return { problem: { field: 'mentions', rule: 'not-member' } };
+  const context: MessageContext = { mentions };
+  if (recipient) context.recipient = recipient;
+  if (original) context.replyTo = replyQuoteOf(original);
+  return context;
+}
+
+async function recipientOf(
+  store: MessageStore,
+  sender: Sender,
+  people: readonly [string, string],
+): Promise<{ id: string; name?: string }> {
+  const partnerId = partnerOf(people, sender.id);
+  const name = partnerId === sender.id ? sender.name : (await store.getPerson(partnerId))?.name;
+  return name === undefined ? { id: partnerId } : { id: partnerId, name };
 }
 
 /** The seed's body may name a recipient; the conversation routes take the id from the path. */

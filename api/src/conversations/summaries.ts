@@ -61,8 +61,22 @@ function readPositionOf(membership: Membership): ReadPosition | undefined {
 
 const UNREAD_CAP = MAX_UNREAD + 1;
 
+/** Others' messages after the read position, and how many of them mention the reader. */
+interface Unread {
+  count: number;
+  mentions: number;
+}
+
+const NOTHING_UNREAD: Unread = { count: 0, mentions: 0 };
+
+const tallied = (tally: UnreadTally): Unread => ({
+  count: tally.count,
+  mentions: tally.mentions ?? 0,
+});
+
 /**
- * The reader's unread count in one conversation, from the fewest reads that can tell:
+ * The reader's unread count (and mentions among it) in one conversation, from the fewest reads
+ * that can tell:
  * - nothing unread when the last message is at or before the read position (and settled);
  * - the tally kept on the membership row when nothing came since it was counted, or when it is
  *   already "99+" (it can only grow while the read position stays);
@@ -76,36 +90,41 @@ async function unreadCount(
   membership: Membership,
   last: LastMessage | undefined,
   options: SummaryOptions,
-): Promise<number> {
-  if (!last) return 0;
+): Promise<Unread> {
+  if (!last) return NOTHING_UNREAD;
   const read = membership.readPosition;
   const nowMs = options.now().getTime();
   const lastPosition = positionOfMessage(last.message);
   const settled = nowMs - last.writtenAtMs > options.settleMs;
-  if (read && settled && comparePositions(lastPosition, read) <= 0) return 0;
+  if (read && settled && comparePositions(lastPosition, read) <= 0) return NOTHING_UNREAD;
 
   const readId = read?.id ?? '';
   const tally = membership.tally?.readId === readId ? membership.tally : undefined;
-  if (tally && tally.count >= UNREAD_CAP) return UNREAD_CAP;
-  if (tally && settled && comparePositions(lastPosition, tally.upTo) <= 0) return tally.count;
+  if (tally && tally.count >= UNREAD_CAP) return tallied(tally);
+  if (tally && settled && comparePositions(lastPosition, tally.upTo) <= 0) return tallied(tally);
 
   const from = tally?.upTo ?? read;
-  const { positions, examinedTo } = await store.unreadPositions(
+  const { positions, mentions, examinedTo } = await store.unreadPositions(
     membership.conversationId,
     from,
     readerId,
   );
-  const counted = tally?.count ?? 0;
-  const unread = Math.min(UNREAD_CAP, counted + positions.length);
+  const counted = tally ? tallied(tally) : NOTHING_UNREAD;
+  const unread: Unread = {
+    count: Math.min(UNREAD_CAP, counted.count + positions.length),
+    mentions: Math.min(UNREAD_CAP, counted.mentions + mentions.length),
+  };
   // What the next count need not read again: what was examined, up to the settle horizon.
   const horizon: Position = { ms: nowMs - options.settleMs, id: null };
   const upTo = examinedTo && comparePositions(examinedTo, horizon) < 0 ? examinedTo : horizon;
   if (!from || comparePositions(from, upTo) < 0) {
-    const settledCount = positions.filter((p) => comparePositions(p, upTo) <= 0).length;
+    const settledIn = (list: readonly Position[]) =>
+      list.filter((p) => comparePositions(p, upTo) <= 0).length;
     const next: UnreadTally = {
       upTo,
       readId,
-      count: Math.min(UNREAD_CAP, counted + settledCount),
+      count: Math.min(UNREAD_CAP, counted.count + settledIn(positions)),
+      mentions: Math.min(UNREAD_CAP, counted.mentions + settledIn(mentions)),
     };
     // Best effort: without it, the next listing only counts again.
     await store.memberships
@@ -122,12 +141,14 @@ export async function summarize(
   options: SummaryOptions,
 ): Promise<ConversationSummary> {
   const last = await store.readLastMessage(membership.conversationId);
+  const unread = await unreadCount(store, readerId, membership, last, options);
   const summary: ConversationSummary = {
     id: membership.conversationId,
     kind: membership.kind,
     name: membership.name,
-    unread: await unreadCount(store, readerId, membership, last, options),
+    unread: unread.count,
   };
+  if (unread.mentions > 0) summary.unreadMentions = unread.mentions;
   if (membership.topic !== undefined) summary.topic = membership.topic;
   if (membership.visibility !== undefined) summary.visibility = membership.visibility;
   if (membership.with !== undefined) summary.with = membership.with;

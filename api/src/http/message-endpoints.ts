@@ -4,16 +4,15 @@ import { sendChatMessage, type SendOutcome } from '../chat/send-message.js';
 import { decideAccess } from '../conversations/access.js';
 import { directConversationId } from '../conversations/conversation-id.js';
 import {
-  MAX_MESSAGE_LENGTH,
   validateSendMessageRequest,
   type AcceptedMessage,
   type MessagePage,
-  type ValidationProblem,
 } from '../shared/chat-message.js';
 import { GENERAL_ROOM_ID } from '../shared/conversation.js';
 import { StorageUnavailableError, StorageValidationError } from '../storage/index.js';
 import { asCaller, withBody, type Caller } from './caller.js';
 import { errorResponse, jsonResponse, refusalResponse } from './errors.js';
+import { problemResponse, rateLimitedResponse } from './problems.js';
 import { getChatServices, getConversationServices } from './services.js';
 import { CATCH_UP_SETTLE_MS } from './storage-access.js';
 import { parseTimelineQuery } from './timeline-query.js';
@@ -126,44 +125,10 @@ function outcomeResponse(outcome: SendOutcome): HttpResponseInit {
         { field: 'id' },
       );
     case 'rate-limited':
-      return errorResponse(
-        429,
-        'rate_limited',
-        `Too many messages: try again in ${outcome.retryAfterSeconds} s.`,
-        { headers: { 'retry-after': String(outcome.retryAfterSeconds) } },
-      );
+      return rateLimitedResponse(outcome.retryAfterSeconds);
     case 'denied':
       return refusalResponse(outcome.denial);
-    case 'invalid': {
-      // The validator reports every problem; the response names the first, which is enough to fix.
-      const problem = outcome.problems[0] as ValidationProblem;
-      return problem.field === 'body'
-        ? errorResponse(400, 'invalid_body', describeProblem(problem), problem)
-        : errorResponse(422, 'invalid_request', describeProblem(problem), problem);
-    }
+    case 'invalid':
+      return problemResponse(outcome.problems);
   }
-}
-
-const RULE_MESSAGES: Record<ValidationProblem['rule'], string> = {
-  object: 'must be a JSON object',
-  type: 'has the wrong type',
-  required: 'is required',
-  'min-length': 'must not be empty',
-  'max-length': `must be at most ${MAX_MESSAGE_LENGTH} characters`,
-  'control-characters': 'must not contain control characters other than newline and tab',
-  'well-formed': 'must be well-formed Unicode',
-  format: 'has the wrong format',
-};
-
-const FIELD_HINTS: Record<ValidationProblem['field'], string> = {
-  body: 'The body',
-  text: '`text` (a string)',
-  recipient: '`recipient` (a user id)',
-  id: '`id` (a UUID)',
-  replyTo: '`replyTo` (a message id of this conversation)',
-  mentions: '`mentions` (user ids of people who can read this conversation)',
-};
-
-function describeProblem(problem: ValidationProblem): string {
-  return `${FIELD_HINTS[problem.field]} ${RULE_MESSAGES[problem.rule]}.`;
 }

@@ -139,7 +139,10 @@ export type SendMessageRule =
   | 'max-length' // too long
   | 'control-characters' // control characters other than newline and tab
   | 'well-formed' // lone UTF-16 surrogates
-  | 'format'; // not a plausible user id / not a UUID
+  | 'format' // not a plausible user id / not a UUID
+  | 'not-found' // replyTo: no such message in this conversation
+  | 'not-member' // mentions: someone who cannot read this conversation
+  | 'too-many'; // emoji: the message has MAX_REACTION_KINDS other emoji already
 
 export interface ValidationProblem {
   field: SendMessageField;
@@ -206,9 +209,35 @@ function checkText(value: unknown): ValidationProblem | string {
   return checked.ok ? checked.text : { field: 'text', rule: checked.rule };
 }
 
+function checkId(value: unknown, field: 'id' | 'replyTo'): ValidationProblem | string {
+  if (typeof value !== 'string') return { field, rule: 'type' };
+  if (!UUID_PATTERN.test(value)) return { field, rule: 'format' };
+  return value.toLowerCase();
+}
+
+/** Mentioned user ids: an array of plausible ids, duplicates collapsed, at most MAX_MENTIONS. */
+function checkMentions(value: unknown): ValidationProblem | string[] {
+  if (!Array.isArray(value)) return { field: 'mentions', rule: 'type' };
+  const ids = new Set<string>();
+  for (const id of value) {
+    if (typeof id !== 'string') return { field: 'mentions', rule: 'type' };
+    if (!isPlausibleUserId(id)) return { field: 'mentions', rule: 'format' };
+    ids.add(id);
+    if (ids.size > MAX_MENTIONS) return { field: 'mentions', rule: 'max-length' };
+  }
+  return [...ids];
+}
+
+/** True for strings shaped like the ids the API gives messages (UUIDs). */
+export function isMessageId(value: unknown): value is string {
+  return typeof value === 'string' && UUID_PATTERN.test(value);
+}
+
 /**
  * Validates a parsed POST /api/messages body. Returns the normalized request (text trimmed,
- * id lower-cased) or every problem found, each naming the field and the rule it breaks.
+ * ids lower-cased, mentions without duplicates) or every problem found, each naming the field
+ * and the rule it breaks. Whether `replyTo` exists and the mentioned people may read the
+ * conversation is for the API to check (rules `not-found`, `not-member`).
  */
 export function validateSendMessageRequest(body: unknown): SendMessageValidation {
   if (!isPlainObject(body)) return { ok: false, problems: [{ field: 'body', rule: 'object' }] };
@@ -220,19 +249,60 @@ export function validateSendMessageRequest(body: unknown): SendMessageValidation
   if (typeof text === 'string') value.text = text;
   else problems.push(text);
 
-  const { recipient, id } = body;
+  const { recipient, id, replyTo, mentions } = body;
   if (recipient !== undefined) {
     if (typeof recipient !== 'string') problems.push({ field: 'recipient', rule: 'type' });
     else if (!isPlausibleUserId(recipient)) problems.push({ field: 'recipient', rule: 'format' });
     else value.recipient = recipient;
   }
   if (id !== undefined) {
-    if (typeof id !== 'string') problems.push({ field: 'id', rule: 'type' });
-    else if (!UUID_PATTERN.test(id)) problems.push({ field: 'id', rule: 'format' });
-    else value.id = id.toLowerCase();
+    const checked = checkId(id, 'id');
+    if (typeof checked === 'string') value.id = checked;
+    else problems.push(checked);
+  }
+  if (replyTo !== undefined) {
+    const checked = checkId(replyTo, 'replyTo');
+    if (typeof checked === 'string') value.replyTo = checked;
+    else problems.push(checked);
+  }
+  if (mentions !== undefined) {
+    const checked = checkMentions(mentions);
+    if (Array.isArray(checked)) value.mentions = checked;
+    else problems.push(checked);
   }
 
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
+}
+
+export type EditMessageValidation =
+  { ok: true; value: EditMessageRequest } | { ok: false; problems: ValidationProblem[] };
+
+/** Validates a parsed PATCH body: the same rules as sending for `text` and `mentions`. */
+export function validateEditMessageRequest(body: unknown): EditMessageValidation {
+  if (!isPlainObject(body)) return { ok: false, problems: [{ field: 'body', rule: 'object' }] };
+  const problems: ValidationProblem[] = [];
+  const value: EditMessageRequest = { text: '' };
+  const text = checkText(body.text);
+  if (typeof text === 'string') value.text = text;
+  else problems.push(text);
+  if (body.mentions !== undefined) {
+    const checked = checkMentions(body.mentions);
+    if (Array.isArray(checked)) value.mentions = checked;
+    else problems.push(checked);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
+}
+
+/** The first MAX_QUOTE_LENGTH code points of a text: what a reply quotes. */
+export function quoteOf(text: string): string {
+  let quote = '';
+  let count = 0;
+  for (const codePoint of text) {
+    if (count === MAX_QUOTE_LENGTH) break;
+    quote += codePoint;
+    count += 1;
+  }
+  return quote;
 }
 
 // ---- Presence and typing (issue 6): events pushed by the API, the invocation clients send ----

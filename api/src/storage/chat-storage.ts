@@ -6,12 +6,14 @@ import type { Person } from './entities.js';
 import type { Position } from './keys.js';
 import { createLegacyMigration, type MigrationResult } from './legacy-migration.js';
 import { createMembershipStore, type MembershipStore } from './memberships.js';
+import { createMessageChanges, type ChangeResult } from './message-changes.js';
 import { createMessageImporter, type ImportResult } from './message-import.js';
 import { createMessageWriter, type SaveResult, type SweepResult } from './message-writer.js';
 import { createPeopleDirectory, type PersonInput } from './people-directory.js';
 import { createRoomStore, type RoomStore } from './rooms.js';
 import type { StorageSettings } from './settings.js';
 import { openTables } from './table.js';
+import { createTimelineSync } from './timeline-sync.js';
 import {
   createTimelineReader,
   type LastMessage,
@@ -23,11 +25,41 @@ import {
 export interface ChatStorage {
   /** Stores a message before it is pushed; a retry with the same id returns the original. */
   saveMessage(message: ChatMessage): Promise<SaveResult>;
-  /** A stored message by id, whatever its conversation (one point read). */
+  /** A stored message by id, whatever its conversation, as it is now (one point read). */
   getMessage(id: string): Promise<ChatMessage | undefined>;
+  /**
+   * Changes a stored message, claim first: `change` gets the current state and returns the new
+   * one (or undefined for "nothing to change"); it may be called more than once (ETag retries)
+   * and must be pure. Storage sets `version` (+1) and the change time itself, then rewrites the
+   * message's timeline rows, its change-feed row and `last` (when it is the last message),
+   * conditionally so an older state never overwrites a newer one. A repeated call whose change
+   * is already applied still completes the rewrite (a retry after a crash). A deleted result
+   * keeps no text, mentions, quote or reactions, and its reaction rows and the seed's copies
+   * are removed. undefined: no message with that id.
+   */
+  changeMessage(
+    id: string,
+    change: (current: ChatMessage) => ChatMessage | undefined,
+  ): Promise<ChangeResult | undefined>;
+  /**
+   * Adds (present true) or removes one person's reaction, then recounts the message's reactions
+   * into its state (a change as above when the summary differs). Concurrent reactions are all
+   * counted. undefined: no such message. Does not check deleted/limits: the caller does.
+   */
+  setReaction(
+    id: string,
+    emoji: string,
+    person: { id: string; name: string },
+    present: boolean,
+  ): Promise<ChangeResult | undefined>;
+  /** Ids of the messages that reply to `originalId` in its conversation (all index rows). */
+  listReplies(conversationId: string, originalId: string): Promise<string[]>;
   listTimeline(conversationId: string, query?: TimelineQuery): Promise<TimelinePage>;
   readLastMessage(conversationId: string): Promise<LastMessage | undefined>;
-  /** Where others' messages after `after` are, oldest first, up to MAX_UNREAD + 1 of them. */
+  /**
+   * Where others' messages after `after` are, oldest first, up to MAX_UNREAD + 1 of them, and
+   * which of them mention the reader.
+   */
   unreadPositions(
     conversationId: string,
     after: Position | undefined,
@@ -74,7 +106,9 @@ export function createChatStorage(
   const now = options.now ?? Date.now;
   const unfinishedAfterMs = options.unfinishedAfterMs ?? 60_000;
   const tables = openTables(settings, options.timeoutMs ?? 5000);
-  const writer = createMessageWriter(tables, now);
+  const sync = createTimelineSync(tables);
+  const writer = createMessageWriter(tables, sync, now);
+  const changes = createMessageChanges(tables, sync, writer.removeMarker, now);
   const reader = createTimelineReader(tables, { settleMs: options.settleMs ?? 30_000, now });
   const people = createPeopleDirectory(tables);
   const importer = createMessageImporter(tables, writer, now);
@@ -83,6 +117,9 @@ export function createChatStorage(
   return {
     saveMessage: writer.saveMessage,
     getMessage: writer.getMessage,
+    changeMessage: changes.changeMessage,
+    setReaction: changes.setReaction,
+    listReplies: reader.listReplies,
     readLastMessage: reader.readLastMessage,
     unreadPositions: reader.unreadPositions,
     findPeople: people.findPeople,

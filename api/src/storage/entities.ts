@@ -1,7 +1,19 @@
 // How a ChatMessage and a person look as table rows, and the checks that keep rows within
 // Table storage's limits (64 KiB per string property, 1 MiB per entity).
 import { legacyConversationId, parseConversationId } from '../conversations/conversation-id.js';
-import { isPlausibleUserId, MAX_MESSAGE_LENGTH, type ChatMessage } from '../shared/chat-message.js';
+import {
+  isPlausibleUserId,
+  MAX_EMOJI_LENGTH,
+  MAX_MENTIONS,
+  MAX_MESSAGE_LENGTH,
+  MAX_QUOTE_LENGTH,
+  MAX_REACTION_KINDS,
+  MAX_REACTORS_LISTED,
+  type ChatMessage,
+  type Mention,
+  type Reaction,
+  type ReplyQuote,
+} from '../shared/chat-message.js';
 import { StorageValidationError } from './errors.js';
 import { MAX_MS, UUID_PATTERN, type Position } from './keys.js';
 
@@ -19,7 +31,33 @@ export interface MessageProperties {
   recipientName?: string;
   isPrivate: boolean;
   sentAt: string;
+  /** Changes so far (absent: 0). */
+  version?: number;
+  /** When the last change was made (ms): the position of its change-feed row. */
+  changedMs?: number;
+  editedAt?: string;
+  deleted?: boolean;
+  /** JSON of the ReplyQuote. */
+  replyTo?: string;
+  /** JSON of the Mention[]. */
+  mentions?: string;
+  /** `|id1|id2|`: what unread counts select to find the reader's mentions cheaply. */
+  mentionIds?: string;
+  /** JSON of the Reaction[] summary. */
+  reactions?: string;
 }
+
+/** A message as stored: its state and, once changed, when it last changed. */
+export interface StoredMessage {
+  message: ChatMessage;
+  changedMs?: number;
+}
+
+/**
+ * The longest JSON kept in one string property: Table storage allows 32 K UTF-16 units (64 KiB)
+ * per string; this leaves room.
+ */
+export const MAX_JSON_LENGTH = 30_000;
 
 function reject(reason: string): never {
   throw new StorageValidationError('message', reason);
@@ -62,13 +100,112 @@ export function checkMessage(message: ChatMessage): Position {
   }
   const ms = typeof message.sentAt === 'string' ? Date.parse(message.sentAt) : NaN;
   if (!(ms >= 0 && ms <= MAX_MS)) reject('sentAt must be an ISO 8601 instant.');
+  checkState(message);
   return { ms, id: message.id };
 }
 
-export function toProperties(message: ChatMessage): MessageProperties {
+const isPerson = (value: unknown): value is { id: string; name: string } =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { id?: unknown }).id === 'string' &&
+  isPlausibleUserId((value as { id: string }).id) &&
+  typeof (value as { name?: unknown }).name === 'string' &&
+  (value as { name: string }).name.length <= MAX_NAME_LENGTH;
+
+/** What changes may add to a message: bounded so every row stays within Table limits. */
+function checkState(message: ChatMessage): void {
+  const { version, editedAt, deleted, replyTo, mentions, reactions } = message;
+  if (version !== undefined && !(Number.isInteger(version) && version >= 0)) {
+    reject('version must be a whole number.');
+  }
+  if (editedAt !== undefined && !Number.isFinite(Date.parse(editedAt))) {
+    reject('editedAt must be an ISO 8601 instant.');
+  }
+  if (deleted !== undefined && deleted !== true) reject('deleted must be true or absent.');
+  if (replyTo !== undefined) {
+    if (
+      typeof replyTo?.id !== 'string' ||
+      !UUID_PATTERN.test(replyTo.id) ||
+      !isPerson(replyTo.sender) ||
+      typeof replyTo.quote !== 'string' ||
+      replyTo.quote.length > MAX_QUOTE_LENGTH * 2 ||
+      (replyTo.deleted !== undefined && replyTo.deleted !== true)
+    ) {
+      reject('replyTo must be a quote of a message.');
+    }
+  }
+  if (mentions !== undefined) {
+    if (!Array.isArray(mentions) || mentions.length > MAX_MENTIONS || !mentions.every(isPerson)) {
+      reject(`mentions must be at most ${MAX_MENTIONS} people.`);
+    }
+  }
+  if (reactions !== undefined) {
+    const valid =
+      Array.isArray(reactions) &&
+      reactions.length <= MAX_REACTION_KINDS &&
+      reactions.every(
+        (r) =>
+          typeof r?.emoji === 'string' &&
+          r.emoji.length > 0 &&
+          r.emoji.length <= MAX_EMOJI_LENGTH &&
+          Number.isInteger(r.count) &&
+          r.count >= 1 &&
+          Array.isArray(r.people) &&
+          r.people.length <= Math.min(r.count, MAX_REACTORS_LISTED) &&
+          r.people.every(isPerson),
+      );
+    if (!valid) reject(`reactions must be at most ${MAX_REACTION_KINDS} emoji with their people.`);
+  }
+}
+
+/**
+ * Lists fewer people per emoji (never fewer counts) until the summary fits one string property:
+ * 20 emoji × 25 people with long names would not.
+ */
+export function fitReactions(reactions: Reaction[]): Reaction[] {
+  for (let listed = MAX_REACTORS_LISTED; ; listed -= 1) {
+    const fitted = reactions.map((r) => ({ ...r, people: r.people.slice(0, listed) }));
+    if (listed === 0 || JSON.stringify(fitted).length <= MAX_JSON_LENGTH) return fitted;
+  }
+}
+
+/**
+ * The state a change may store: identity fields from the stored message, a deleted message
+ * without text, mentions, quote or reactions (so no row can keep them), empty lists dropped.
+ */
+export function normalizeChange(current: ChatMessage, next: ChatMessage): ChatMessage {
+  const message: ChatMessage = {
+    id: current.id,
+    text: next.deleted ? '' : next.text,
+    sender: current.sender,
+    conversationId: current.conversationId,
+    isPrivate: current.isPrivate,
+    sentAt: current.sentAt,
+  };
+  if (current.recipient) message.recipient = current.recipient;
+  if (next.editedAt !== undefined) message.editedAt = next.editedAt;
+  if (next.deleted) {
+    message.deleted = true;
+    return message;
+  }
+  if (next.replyTo) message.replyTo = next.replyTo;
+  if (next.mentions && next.mentions.length > 0) message.mentions = next.mentions;
+  if (next.reactions && next.reactions.length > 0) message.reactions = fitReactions(next.reactions);
+  return message;
+}
+
+/** True when two states are the same apart from their version. */
+export function sameState(a: ChatMessage, b: ChatMessage): boolean {
+  const { version: _a, ...restA } = a;
+  const { version: _b, ...restB } = b;
+  return JSON.stringify(toProperties(restA)) === JSON.stringify(toProperties(restB));
+}
+
+export function toProperties(message: ChatMessage, changedMs?: number): MessageProperties {
   const properties: MessageProperties = {
     messageId: message.id,
-    text: message.text,
+    // A deleted message's text is never written, whoever built the message.
+    text: message.deleted ? '' : message.text,
     senderId: message.sender.id,
     senderName: message.sender.name,
     conversationId: message.conversationId,
@@ -79,7 +216,32 @@ export function toProperties(message: ChatMessage): MessageProperties {
     properties.recipientId = message.recipient.id;
     if (message.recipient.name !== undefined) properties.recipientName = message.recipient.name;
   }
+  if (message.version) properties.version = message.version;
+  if (changedMs !== undefined) properties.changedMs = changedMs;
+  if (message.editedAt !== undefined) properties.editedAt = message.editedAt;
+  if (message.deleted) {
+    properties.deleted = true;
+    return properties;
+  }
+  if (message.replyTo) properties.replyTo = JSON.stringify(message.replyTo);
+  if (message.mentions && message.mentions.length > 0) {
+    properties.mentions = JSON.stringify(message.mentions);
+    properties.mentionIds = `|${message.mentions.map((m) => m.id).join('|')}|`;
+  }
+  if (message.reactions && message.reactions.length > 0) {
+    properties.reactions = JSON.stringify(message.reactions);
+  }
   return properties;
+}
+
+/** The `mentionIds` value that includes `userId` contains this. */
+export const mentionMark = (userId: string): string => `|${userId}|`;
+
+function readJson<T>(entity: Record<string, unknown>, name: string): T | undefined {
+  const value = entity[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new Error(`Stored row has a malformed ${name}.`);
+  return JSON.parse(value) as T;
 }
 
 function read(entity: Record<string, unknown>, name: string): string {
@@ -112,7 +274,31 @@ export function fromEntity(entity: Record<string, unknown>): ChatMessage {
     message.recipient = { id: recipientId };
     if (typeof entity.recipientName === 'string') message.recipient.name = entity.recipientName;
   }
+  if (typeof entity.version === 'number' && entity.version > 0) message.version = entity.version;
+  if (typeof entity.editedAt === 'string') message.editedAt = entity.editedAt;
+  if (entity.deleted === true) {
+    message.deleted = true;
+    return message;
+  }
+  const replyTo = readJson<ReplyQuote>(entity, 'replyTo');
+  if (replyTo) message.replyTo = replyTo;
+  const mentions = readJson<Mention[]>(entity, 'mentions');
+  if (mentions && mentions.length > 0) message.mentions = mentions;
+  const reactions = readJson<Reaction[]>(entity, 'reactions');
+  if (reactions && reactions.length > 0) message.reactions = reactions;
   return message;
+}
+
+/** A stored message with the time of its last change (claims, timeline and feed rows). */
+export function storedFromEntity(entity: Record<string, unknown>): StoredMessage {
+  const stored: StoredMessage = { message: fromEntity(entity) };
+  if (typeof entity.changedMs === 'number') stored.changedMs = entity.changedMs;
+  return stored;
+}
+
+/** The version a row holds (absent: 0). */
+export function versionOf(entity: Record<string, unknown>): number {
+  return typeof entity.version === 'number' ? entity.version : 0;
 }
 
 export function positionOf(message: ChatMessage): Position {

@@ -6,6 +6,7 @@ import { readStorageSettings } from './settings.js';
 export { createChatStorage, type ChatStorage, type ChatStorageOptions } from './chat-storage.js';
 export type { ImportResult } from './message-import.js';
 export type { SaveResult, SweepResult } from './message-writer.js';
+export type { ChangeResult } from './message-changes.js';
 export { MAX_PEOPLE_PER_CALL, type PersonInput } from './people-directory.js';
 export { TABLE_NAMES } from './table.js';
 export type {

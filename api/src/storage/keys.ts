@@ -101,6 +101,47 @@ export function timelinePartition(conversationId: string): string {
  */
 export const LAST_MESSAGE_ROW = 'last';
 
+// The change feed: one row per change, `f_<change ms>_<message id>`, in the conversation's
+// partition, read oldest first from a catch-up cursor's change position (see README.md).
+export const FEED_PREFIX = 'f_';
+export const FEED_END = 'f`';
+
+/** A change position (ms of the change, message id) as a feed row key; null id ends its ms. */
+export function feedKey(change: Position): string {
+  return `${FEED_PREFIX}${pad(change.ms)}_${change.id ?? '~'}`;
+}
+
+/** The change position a feed row key names (stubs carry nothing else). */
+export function feedPositionOf(rowKey: string): Position | undefined {
+  const match = /^f_([0-9]{13})_([0-9a-f-]{36})$/.exec(rowKey);
+  return match ? { ms: Number(match[1]), id: match[2] as string } : undefined;
+}
+
+// Replies: `r_<original id>_<reply id>`, no text, so listing a message's replies is one range.
+const REPLY_PREFIX = 'r_';
+
+export function replyKey(originalId: string, replyId: string): string {
+  return `${REPLY_PREFIX}${originalId}_${replyId}`;
+}
+
+/** The row keys of the replies to `originalId` are in (after, before). */
+export function replyRange(originalId: string): { after: string; before: string } {
+  return { after: `${REPLY_PREFIX}${originalId}_`, before: `${REPLY_PREFIX}${originalId}\`` };
+}
+
+// Reactions: one row per message, emoji and person, `x_<message id>_<b64(emoji)>_<b64(user)>`:
+// creating and deleting single rows never loses a concurrent reaction.
+const REACTION_PREFIX = 'x_';
+
+export function reactionKey(messageId: string, emoji: string, userId: string): string {
+  return `${REACTION_PREFIX}${messageId}_${encodeId(emoji)}_${encodeId(userId)}`;
+}
+
+/** The row keys of one message's reactions are in (after, before). */
+export function reactionRange(messageId: string): { after: string; before: string } {
+  return { after: `${REACTION_PREFIX}${messageId}_`, before: `${REACTION_PREFIX}${messageId}\`` };
+}
+
 /** The seed's partition of one person's private messages: read only by the migration now. */
 export function legacyUserPartition(userId: string): string {
   return `user_${encodeId(userId)}`;

@@ -20,7 +20,7 @@ import {
   OLDEST_FIRST_PREFIX,
 } from './keys.js';
 import type { MembershipStore } from './memberships.js';
-import { timelineRows } from './message-writer.js';
+import { timelineRows } from './message-rows.js';
 import type { ChatTables } from './table.js';
 
 export interface MigrationResult {

@@ -27,12 +27,14 @@ export type ReadMark = Position & { id: string };
 /**
  * The person's unread count as last counted: `count` others' messages after the read position
  * (whose id was `readId`) up to `upTo`, a position older than the settle window when counted, so
- * no message can be stored before it later. Valid while the read position stays where it was.
+ * no message can be stored before it later, `mentions` of them mentioning the person. Valid
+ * while the read position stays where it was.
  */
 export interface UnreadTally {
   upTo: Position;
   readId: string;
   count: number;
+  mentions: number;
 }
 
 export interface Membership extends ConversationLabel {
@@ -88,7 +90,7 @@ function membershipFromEntity(entity: Entity): Membership {
   if (typeof entity.readMs === 'number' && typeof entity.readId === 'string') {
     membership.readPosition = { ms: entity.readMs, id: entity.readId };
   }
-  const { tallyMs, tallyId, tallyReadId, tally } = entity;
+  const { tallyMs, tallyId, tallyReadId, tally, tallyMentions } = entity;
   if (
     typeof tallyMs === 'number' &&
     typeof tallyId === 'string' &&
@@ -99,6 +101,8 @@ function membershipFromEntity(entity: Entity): Membership {
       upTo: { ms: tallyMs, id: tallyId === '' ? null : tallyId },
       readId: tallyReadId,
       count: tally,
+      // Rows counted before mentions existed have none: 0.
+      mentions: typeof tallyMentions === 'number' ? tallyMentions : 0,
     };
   }
   return membership;
@@ -253,6 +257,7 @@ export function createMembershipStore(tables: ChatTables) {
             tallyId: tally.upTo.id ?? '',
             tallyReadId: tally.readId,
             tally: tally.count,
+            tallyMentions: tally.mentions,
           },
           'Merge',
           { etag: '*', abortSignal },

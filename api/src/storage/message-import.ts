@@ -6,7 +6,8 @@ import type { ChatMessage } from '../shared/chat-message.js';
 import { checkMessage, positionOf } from './entities.js';
 import { statusOf, StorageValidationError } from './errors.js';
 import { comparePositions } from './keys.js';
-import { claimRows, timelineRows, type SaveResult } from './message-writer.js';
+import { claimRows, replyRow, timelineRows } from './message-rows.js';
+import type { SaveResult } from './message-writer.js';
 import type { ChatTables, StorageTable } from './table.js';
 
 export interface ImportResult {
@@ -103,8 +104,12 @@ export function createMessageImporter(
       }
     });
 
-    // 2. Timeline rows, both rows of a message always in the same transaction.
-    const rows = claimed.flatMap((m) => timelineRows(m));
+    // 2. Timeline rows, both rows of a message always in the same transaction (each
+    //    partition's list starts with the pairs), then the replies' index rows.
+    const rows = [
+      ...claimed.flatMap((m) => timelineRows(m)),
+      ...claimed.flatMap((m) => replyRow(m) ?? []),
+    ];
     await inParallel(chunksByPartition(rows, MAX_ENTITIES_PER_TRANSACTION), (chunk) =>
       submit(
         timeline,

@@ -1,23 +1,26 @@
 // Saving messages: idempotent by id, stored before anyone is told, and completed even when a
 // save stops half way (see "Writes" in README.md for the reasoning).
-import { odata, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import { odata, type TransactionAction } from '@azure/data-tables';
 import type { ChatMessage } from '../shared/chat-message.js';
-import { checkMessage, fromEntity, positionOf, toProperties } from './entities.js';
+import {
+  checkMessage,
+  fromEntity,
+  positionOf,
+  storedFromEntity,
+  type StoredMessage,
+} from './entities.js';
 import { MessageIdConflictError, statusOf } from './errors.js';
 import {
   CLAIM_PARTITIONS,
   comparePositions,
   claimPartition,
-  LAST_MESSAGE_ROW,
-  markerKey,
   markerRange,
-  newestFirstKey,
-  oldestFirstKey,
-  timelinePartition,
   UUID_PATTERN,
 } from './keys.js';
+import { claimRows, lastMessageRow, replyRow, timelineRows, type Row } from './message-rows.js';
 import { updateRow } from './optimistic.js';
 import type { ChatTables } from './table.js';
+import type { TimelineSync } from './timeline-sync.js';
 
 export interface SaveResult {
   /** The message as stored: on a duplicate, the original (its text, its sentAt). */
@@ -35,35 +38,11 @@ export interface SweepResult {
 export interface StartedSave extends SaveResult {
   /** The marker to remove once the rows are written; none on a duplicate (see startSave). */
   marker?: { partitionKey: string; rowKey: string };
+  /** On a duplicate: the claim as stored (its state, maybe changed since). */
+  stored?: StoredMessage;
 }
 
-type Row = TableEntity<Record<string, unknown>>;
-
-/** A message's two rows in its conversation's partition, one for each reading direction. */
-export function timelineRows(message: ChatMessage): Row[] {
-  const partitionKey = timelinePartition(message.conversationId);
-  const position = positionOf(message);
-  const properties = toProperties(message);
-  return [
-    { partitionKey, rowKey: newestFirstKey(position), ...properties },
-    { partitionKey, rowKey: oldestFirstKey(position), ...properties },
-  ];
-}
-
-/** The partition's "last message" row (what conversation lists and unread counts read). */
-export function lastMessageRow(message: ChatMessage): Row {
-  const partitionKey = timelinePartition(message.conversationId);
-  return { partitionKey, rowKey: LAST_MESSAGE_ROW, ...toProperties(message) };
-}
-
-/** The claim on a message's id and its save marker: same partition, one transaction. */
-export function claimRows(message: ChatMessage, startedMs: number): { claim: Row; marker: Row } {
-  const partitionKey = claimPartition(message.id);
-  return {
-    claim: { partitionKey, rowKey: message.id, ...toProperties(message) },
-    marker: { partitionKey, rowKey: markerKey(startedMs, message.id), messageId: message.id },
-  };
-}
+export { claimRows, lastMessageRow, timelineRows } from './message-rows.js';
 
 const markerAddress = (marker: Row) => ({
   partitionKey: marker.partitionKey,
@@ -73,37 +52,47 @@ const markerAddress = (marker: Row) => ({
 /** Markers handled per partition per sweep, so one sweep's work stays bounded. */
 const SWEEP_BATCH = 100;
 
-export function createMessageWriter(tables: ChatTables, now: () => number) {
+export function createMessageWriter(tables: ChatTables, sync: TimelineSync, now: () => number) {
   const { timeline, messageIds } = tables;
 
   /**
-   * Every timeline row of a message in one transaction (all or none). A repeated write (a retry,
-   * a sweep) leaves the "last message" row alone: newer messages may have replaced it since.
+   * A new message's rows in one transaction (all or none), `last` included, in one round trip:
+   * the `a_`/`d_` rows are created, so if anything wrote them first (a change or the sweep
+   * completing this save from its claim) nothing is overwritten, and the claim's state is
+   * written through the conditional path instead.
    */
-  async function writeTimeline(message: ChatMessage, asLast: boolean): Promise<void> {
-    await timeline.run('write timeline', (abortSignal) =>
-      timeline.client.submitTransaction(
-        [...timelineRows(message), ...(asLast ? [lastMessageRow(message)] : [])].map(
-          (row): TransactionAction => ['upsert', row, 'Replace'],
-        ),
-        { abortSignal },
-      ),
-    );
+  async function writeNewTimeline(message: ChatMessage): Promise<void> {
+    const [newestFirst, oldestFirst] = timelineRows(message) as [Row, Row];
+    const reply = replyRow(message);
+    const actions: TransactionAction[] = [
+      ['create', oldestFirst],
+      ['create', newestFirst],
+      ['upsert', lastMessageRow(message), 'Replace'],
+      ...(reply ? [['upsert', reply, 'Replace'] as TransactionAction] : []),
+    ];
+    try {
+      await timeline.run('write timeline', (abortSignal) =>
+        timeline.client.submitTransaction(actions, { abortSignal }),
+      );
+    } catch (error) {
+      if (statusOf(error) !== 409) throw error;
+      await sync.syncTimeline(await readClaim(message.id), { raiseLast: true });
+    }
   }
 
-  async function readClaim(id: string): Promise<ChatMessage> {
+  async function readClaim(id: string): Promise<StoredMessage> {
     const entity = await messageIds.run('read message id', (abortSignal) =>
       messageIds.client.getEntity<Record<string, unknown>>(claimPartition(id), id, {
         abortSignal,
       }),
     );
-    return fromEntity(entity);
+    return storedFromEntity(entity);
   }
 
   async function getMessage(id: string): Promise<ChatMessage | undefined> {
     if (typeof id !== 'string' || !UUID_PATTERN.test(id)) return undefined;
     try {
-      return await readClaim(id);
+      return (await readClaim(id)).message;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
@@ -142,14 +131,21 @@ export function createMessageWriter(tables: ChatTables, now: () => number) {
     } catch (error) {
       if (statusOf(error) !== 409) throw error;
       const stored = await readClaim(message.id);
-      if (stored.sender.id !== message.sender.id) throw new MessageIdConflictError(message.id);
-      return { message: stored, duplicate: true };
+      if (stored.message.sender.id !== message.sender.id) {
+        throw new MessageIdConflictError(message.id);
+      }
+      return { message: stored.message, duplicate: true, stored };
     }
   }
 
-  /** Second half: the timeline rows (also on a duplicate, which completes a stopped first try). */
+  /**
+   * Second half: the timeline rows. On a duplicate the claim's state (maybe changed since) goes
+   * through the conditional path, which completes a stopped first try and skips when the rows
+   * are there already, so a retry never writes an older state over a newer one.
+   */
   async function finishSave(started: StartedSave): Promise<SaveResult> {
-    await writeTimeline(started.message, !started.duplicate);
+    if (started.stored) await sync.completeStored(started.stored);
+    else await writeNewTimeline(started.message);
     if (started.marker) await removeMarker(started.marker);
     return { message: started.message, duplicate: started.duplicate };
   }
@@ -178,7 +174,7 @@ export function createMessageWriter(tables: ChatTables, now: () => number) {
   }
 
   /**
-   * Completes saves that stopped half way at least `olderThanMs` ago (long enough that none is
+   * Completes saves and changes that stopped half way at least `olderThanMs` ago (long enough that none is
    * still running): reads at most SWEEP_BATCH markers from each of the 16 claim partitions.
    */
   async function completeUnfinishedSaves(olderThanMs: number): Promise<SweepResult> {
@@ -209,7 +205,8 @@ export function createMessageWriter(tables: ChatTables, now: () => number) {
             throw error;
           });
           if (claimed) {
-            await writeTimeline(claimed, false);
+            // Conditional, like a change: the claim may have changed since the marker.
+            await sync.completeStored(claimed);
             result.completed += 1;
           }
           await removeMarker({ partitionKey, rowKey: marker.rowKey });
@@ -219,5 +216,13 @@ export function createMessageWriter(tables: ChatTables, now: () => number) {
     return result;
   }
 
-  return { saveMessage, getMessage, startSave, completeUnfinishedSaves, raiseLastMessage };
+  return {
+    saveMessage,
+    getMessage,
+    readClaim,
+    startSave,
+    removeMarker,
+    completeUnfinishedSaves,
+    raiseLastMessage,
+  };
 }

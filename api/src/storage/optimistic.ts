@@ -10,12 +10,12 @@ type Entity = TableEntityResult<Record<string, unknown>>;
 export type Row = TableEntity<Record<string, unknown>>;
 
 /** Enough for dozens of writers racing on one row (each round, one of them wins). */
-const ATTEMPTS = 40;
+export const ATTEMPTS = 40;
 const MAX_BACKOFF_MS = 50;
 
 // A random pause before trying again, growing with the attempts, so racing writers spread out
 // instead of colliding again in lockstep.
-const backOff = (attempt: number): Promise<void> =>
+export const backOff = (attempt: number): Promise<void> =>
   new Promise((resolve) =>
     setTimeout(resolve, Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt)),
   );

@@ -6,10 +6,13 @@ import { parseConversationId } from '../conversations/conversation-id.js';
 import type { ChatMessage } from '../shared/chat-message.js';
 import { MAX_UNREAD } from '../shared/conversation.js';
 import { decodeCursor, encodeCursor, parseLimit } from './cursor.js';
-import { fromEntity, positionOf } from './entities.js';
+import { fromEntity, mentionMark, positionOf } from './entities.js';
 import { statusOf, StorageValidationError } from './errors.js';
 import {
   comparePositions,
+  FEED_END,
+  feedKey,
+  feedPositionOf,
   LAST_MESSAGE_ROW,
   NEWEST_FIRST_END,
   NEWEST_FIRST_PREFIX,
@@ -17,7 +20,9 @@ import {
   OLDEST_FIRST_END,
   OLDEST_FIRST_PREFIX,
   oldestFirstKey,
+  replyRange,
   timelinePartition,
+  UUID_PATTERN,
   type Position,
 } from './keys.js';
 import type { ChatTables } from './table.js';
@@ -49,11 +54,18 @@ export interface TimelinePage {
   olderCursor?: string;
   newerCursor?: string;
   hasNewer: boolean;
+  /**
+   * Catch-up pages (`after`) only: messages older than this page's range that changed after
+   * the cursor's change position, each as it is now, in the order they changed; at most `limit`.
+   */
+  changed?: ChatMessage[];
 }
 
 /** Others' messages after a position (see unreadPositions). */
 export interface UnreadPositions {
   positions: Position[];
+  /** The positions among them whose message mentions the reader. */
+  mentions: Position[];
   /** Present when the read stopped before the newest message: examined up to here. */
   examinedTo?: Position;
 }
@@ -117,12 +129,19 @@ export function createTimelineReader(
     const before = query.before === undefined ? undefined : decodeCursor('before', query.before);
     const after = query.after === undefined ? undefined : decodeCursor('after', query.after);
     const newestFirst = after === undefined;
+    // Taken before the reads, so everything the page holds is current at least as of this.
+    const horizon: Position = { ms: Math.max(0, now() - settleMs), id: null };
 
-    // Exactly one partition, whatever the cursor says: the conversation's own.
+    // Exactly one partition, whatever the cursor says: the conversation's own. A catch-up page
+    // also reads the change feed after the cursor's change position, in parallel.
     const [start, end] = newestFirst
-      ? [before ? newestFirstKey(before) : NEWEST_FIRST_PREFIX, NEWEST_FIRST_END]
-      : [oldestFirstKey(after), OLDEST_FIRST_END];
-    const rows = (await readRows(partition, start, end, limit + 1)).map(fromEntity);
+      ? [before ? newestFirstKey(before.position) : NEWEST_FIRST_PREFIX, NEWEST_FIRST_END]
+      : [oldestFirstKey(after.position), OLDEST_FIRST_END];
+    const [messageRows, feedRows] = await Promise.all([
+      readRows(partition, start, end, limit + 1),
+      after ? readRows(partition, feedKey(after.change), FEED_END, limit + 1) : undefined,
+    ]);
+    const rows = messageRows.map(fromEntity);
     const hasMore = rows.length > limit;
     const taken = rows.slice(0, limit);
     const messages = newestFirst ? taken.reverse() : taken;
@@ -130,19 +149,63 @@ export function createTimelineReader(
     const newest = messages[messages.length - 1];
 
     const page: TimelinePage = { messages, hasNewer: newestFirst ? before !== undefined : hasMore };
-    if (oldest && (newestFirst ? hasMore : true))
-      page.olderCursor = encodeCursor(positionOf(oldest));
 
     const reachesPresent = newestFirst ? before === undefined : !hasMore;
-    let newer: Position | undefined = newest ? positionOf(newest) : after;
+    let newer: Position | undefined = newest ? positionOf(newest) : after?.position;
     if (newer && reachesPresent) {
       // Stay behind the settle horizon, but never behind where the caller already was.
-      const horizon: Position = { ms: Math.max(0, now() - settleMs), id: null };
       if (comparePositions(horizon, newer) < 0) newer = horizon;
-      if (after && comparePositions(newer, after) < 0) newer = after;
+      if (after && comparePositions(newer, after.position) < 0) newer = after.position;
     }
-    if (newer) page.newerCursor = encodeCursor(newer);
+
+    // Where the changes read so far end. A newest-first page is current as of its read, so its
+    // change position is the settle horizon (or the request's own, when older).
+    let change: Position = horizon;
+    if (before && comparePositions(before.change, change) < 0) change = before.change;
+    if (after && feedRows) {
+      const feedHasMore = feedRows.length > limit;
+      const feedTaken = feedRows.slice(0, limit);
+      page.changed = feedTaken
+        .filter((row) => row.stub !== true)
+        .map(fromEntity)
+        // Messages of this page's range or newer come (or came) in `messages`, current.
+        .filter((message) => comparePositions(positionOf(message), after.position) <= 0);
+      const lastRead = feedTaken[feedTaken.length - 1];
+      const lastPosition = lastRead && feedPositionOf(String(lastRead.rowKey));
+      if (feedHasMore && lastPosition) {
+        change = lastPosition;
+        page.hasNewer = true;
+      } else if (comparePositions(change, after.change) < 0) {
+        change = after.change;
+      }
+    }
+
+    if (oldest && (newestFirst ? hasMore : true)) {
+      page.olderCursor = encodeCursor(positionOf(oldest), change);
+    }
+    if (newer) page.newerCursor = encodeCursor(newer, change);
     return page;
+  }
+
+  /** The ids of the messages that reply to `originalId` (their index rows, all pages). */
+  async function listReplies(conversationId: string, originalId: string): Promise<string[]> {
+    const partition = partitionOf(conversationId);
+    if (typeof originalId !== 'string' || !UUID_PATTERN.test(originalId)) return [];
+    const range = replyRange(originalId);
+    return timeline.run('read replies', async (abortSignal) => {
+      const ids: string[] = [];
+      const filter = odata`PartitionKey eq ${partition} and RowKey gt ${range.after} and RowKey lt ${range.before}`;
+      const pages = timeline.client
+        .listEntities<Record<string, unknown>>({
+          queryOptions: { filter, select: ['messageId'] },
+          abortSignal,
+        })
+        .byPage({ maxPageSize: 1000 });
+      for await (const page of pages) {
+        for (const row of page) ids.push(String(row.messageId));
+      }
+      return ids;
+    });
   }
 
   /** One point read: the conversation's newest message, if it has any. */
@@ -183,16 +246,26 @@ export function createTimelineReader(
       'senderId',
       'sentAt',
       'messageId',
+      'mentionIds',
     ]);
     const positions: Position[] = [];
+    const mentions: Position[] = [];
+    const mark = mentionMark(readerId);
     let examined: Position | undefined;
     for (const row of rows) {
       examined = { ms: Date.parse(String(row.sentAt)), id: String(row.messageId) };
-      if (row.senderId !== readerId) positions.push(examined);
-      if (positions.length === cap) return { positions, examinedTo: examined };
+      if (row.senderId !== readerId) {
+        positions.push(examined);
+        if (typeof row.mentionIds === 'string' && row.mentionIds.includes(mark)) {
+          mentions.push(examined);
+        }
+      }
+      if (positions.length === cap) return { positions, mentions, examinedTo: examined };
     }
-    return rows.length < cap * 2 || !examined ? { positions } : { positions, examinedTo: examined };
+    return rows.length < cap * 2 || !examined
+      ? { positions, mentions }
+      : { positions, mentions, examinedTo: examined };
   }
 
-  return { listTimeline, readLastMessage, unreadPositions };
+  return { listTimeline, listReplies, readLastMessage, unreadPositions };
 }

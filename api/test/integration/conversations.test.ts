@@ -17,6 +17,7 @@ import {
   type RoomSummary,
 } from '../../src/shared/conversation.js';
 import type { Inbox } from '../support/inbox.js';
+import { Received } from '../support/received.js';
 import type { TestUser } from '../support/requests.js';
 import { callApi, connectPerson, getMessages, startStack, type Stack } from './stack.js';
 
@@ -27,39 +28,6 @@ const alice = person('alice');
 const bob = person('bob');
 const carol = person('carol');
 const dave = person('dave');
-
-/** Everything one event brought to a connection, with a way to wait for an item. */
-class Received<T> {
-  items: T[] = [];
-  private waiters: { match: (item: T) => boolean; resolve: (item: T) => void }[] = [];
-
-  add(item: T): void {
-    this.items.push(item);
-    this.waiters = this.waiters.filter((waiter) => {
-      if (!waiter.match(item)) return true;
-      waiter.resolve(item);
-      return false;
-    });
-  }
-
-  waitFor(match: (item: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-    const seen = this.items.find(match);
-    if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no ${what} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      this.waiters.push({
-        match,
-        resolve: (item) => {
-          clearTimeout(timer);
-          resolve(item);
-        },
-      });
-    });
-  }
-}
 
 /** A connected app: its messages (Inbox) and the conversation events it received. */
 interface Tab {

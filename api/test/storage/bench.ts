@@ -1,8 +1,10 @@
 // Storage-level benchmark against a real, in-memory Azurite:
 //   npx tsx api/test/storage/bench.ts [--messages 10000] [--saves 1000] [--concurrency 16] [--reads 300]
-// Loads `messages` with importMessages, then measures saveMessage (throughput, latency) and
-// listTimeline latency (latest page, `before` and `after` pages) with that many stored. Azurite is not Azure: treat the
-// figures as a comparison between code versions on one machine, not as a capacity promise.
+// Loads `messages` with importMessages, then measures saveMessage (throughput, latency),
+// listTimeline latency (latest page, `before` and `after` pages) with that many stored, edits
+// (changeMessage), 50 people reacting to one message at once, and a catch-up page that returns
+// changes. Azurite is not Azure: treat the figures as a comparison between code versions on one
+// machine, not as a capacity promise.
 import { parseArgs } from 'node:util';
 import type { ChatMessage } from '../../src/shared/chat-message.js';
 import {
@@ -79,15 +81,50 @@ async function main(): Promise<void> {
       storage.saveMessage(fresh[i] as ChatMessage),
     );
 
-    const latest = await timed(reads, 4, () => storage.listTimeline(ALICE.id));
-    const page = await storage.listTimeline(ALICE.id, { limit: 200 });
+    const latest = await timed(reads, 4, () => storage.listTimeline('general'));
+    const page = await storage.listTimeline('general', { limit: 200 });
     const before = await timed(reads, 4, () =>
-      storage.listTimeline(CAROL.id, { before: page.olderCursor }),
+      storage.listTimeline('general', { before: page.olderCursor }),
     );
-    const midpoint = await storage.listTimeline(ALICE.id, { before: page.olderCursor });
+    const midpoint = await storage.listTimeline('general', { before: page.olderCursor });
     const after = await timed(reads, 4, () =>
-      storage.listTimeline(BOB.id, { after: midpoint.olderCursor }),
+      storage.listTimeline('general', { after: midpoint.olderCursor }),
     );
+
+    // Edits of old messages, each a change-feed row for the catch-up below.
+    const edits = Math.min(saves, 200);
+    const edit = await timed(edits, concurrency, (i) =>
+      storage.changeMessage((messages[i * 5] as ChatMessage).id, (current) => ({
+        ...current,
+        text: `${current.text} (edited)`,
+        editedAt: new Date().toISOString(),
+      })),
+    );
+    const catchUp = await timed(reads, 4, () =>
+      storage.listTimeline('general', { after: midpoint.olderCursor, limit: 200 }),
+    );
+    const catchUpPage = await storage.listTimeline('general', {
+      after: midpoint.olderCursor,
+      limit: 200,
+    });
+
+    // 50 people react to one message at once, five times over (five messages).
+    const rounds = [];
+    for (let round = 0; round < 5; round += 1) {
+      const target = fresh[round] as ChatMessage;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          storage.setReaction(target.id, '👍', { id: `reactor-${i}`, name: `r${i}` }, true),
+        ),
+      );
+      const stored = await storage.getMessage(target.id);
+      rounds.push({
+        ms: Math.round(performance.now() - started),
+        count: stored?.reactions?.[0]?.count,
+        versions: stored?.version,
+      });
+    }
     console.log(
       JSON.stringify(
         {
@@ -95,6 +132,13 @@ async function main(): Promise<void> {
           importMs,
           saveMessage: { n: saves, concurrency, ...save },
           listTimeline: { concurrency: 4, latest, before, after },
+          changeMessage: { n: edits, concurrency, ...edit },
+          catchUpWithChanges: {
+            changedPerPage: catchUpPage.changed?.length,
+            concurrency: 4,
+            ...catchUp,
+          },
+          fiftyReactionsAtOnce: rounds,
           node: process.version,
         },
         null,

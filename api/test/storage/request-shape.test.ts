@@ -56,13 +56,18 @@ describe('work per call', () => {
   it("reads a page with one bounded range query on the conversation's partition", async () => {
     const first = await storage.listTimeline('general', { limit: 20 });
     await storage.listTimeline('general', { limit: 20, before: first.olderCursor });
+    expect(log.requests).toHaveLength(2);
+    // A catch-up page: the messages after the cursor and the change feed after its change
+    // position, two bounded range queries, no point reads.
     await storage.listTimeline('general', { limit: 20, after: first.olderCursor });
-    expect(log.requests).toHaveLength(3);
+    expect(log.requests).toHaveLength(4);
     for (const query of queries()) {
       expect(query.url).toMatch(/\$top=21\b/);
       expect(decodeURIComponent(query.url)).toMatch(/RowKey gt '[^']+' and RowKey lt '[^']+'/);
     }
-    expect(partitionsQueried()).toEqual(Array(3).fill('room'));
+    const ranges = queries().map((q) => /RowKey lt '([^']+)'/.exec(decodeURIComponent(q.url))?.[1]);
+    expect(ranges.slice(2).sort()).toEqual(['a`', 'f`']);
+    expect(partitionsQueried()).toEqual(Array(4).fill('room'));
   });
 
   it('reads the same partition whatever other conversation a cursor came from', async () => {
@@ -82,6 +87,50 @@ describe('work per call', () => {
       // claim + marker (one transaction), the conversation's rows (one transaction), marker removal
       expect(log.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'DELETE']);
     }
+  });
+
+  it('changes a message in six calls, and a repeated change in two reads', async () => {
+    const message = publicMessage(ALICE, new Date(Date.now() - 60_000));
+    await storage.saveMessage(message);
+    log.requests.length = 0;
+    await storage.changeMessage(message.id, (current) => ({ ...current, text: 'edited' }));
+    // claim read; claim + marker (one transaction); the message row and `last`, read in
+    // parallel; their rewrite with the feed rows (one transaction); marker removal
+    expect(log.requests.map((r) => r.method)).toEqual([
+      'GET',
+      'POST',
+      'GET',
+      'GET',
+      'POST',
+      'DELETE',
+    ]);
+    log.requests.length = 0;
+    await storage.changeMessage(message.id, () => undefined);
+    // the claim, then the message row (already at the claim's version) and `last`: no write
+    expect(log.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
+  });
+
+  it('reacts in nine calls, and repeats a reaction in six without writing the message', async () => {
+    const message = publicMessage(ALICE, new Date(Date.now() - 59_000));
+    await storage.saveMessage(message);
+    log.requests.length = 0;
+    await storage.setReaction(message.id, '👍', BOB, true);
+    // claim read, the reaction row; then the change: claim read, the reactions range, claim +
+    // marker, the two point reads, the rows, marker removal
+    expect(log.requests.map((r) => r.method)).toEqual([
+      'GET',
+      'POST',
+      'GET',
+      'GET',
+      'POST',
+      'GET',
+      'GET',
+      'POST',
+      'DELETE',
+    ]);
+    log.requests.length = 0;
+    await storage.setReaction(message.id, '👍', BOB, true);
+    expect(log.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'GET', 'GET', 'GET']);
   });
 
   it('lists conversations with one query, a point read each, and counts only where news may be', async () => {

@@ -14,6 +14,7 @@ import { directConversationId } from '../../src/conversations/conversation-id.js
 import { timelinePartition } from '../../src/storage/keys.js';
 import { createMessageWriter } from '../../src/storage/message-writer.js';
 import { openTables } from '../../src/storage/table.js';
+import { createTimelineSync } from '../../src/storage/timeline-sync.js';
 import type { StorageSettings } from '../../src/storage/settings.js';
 import { startAzurite, type AzuriteTables } from '../support/azurite.js';
 import { ALICE, BOB, CAROL, privateMessage, publicMessage } from './seed.js';
@@ -205,7 +206,8 @@ describe('saves that stop half way', () => {
     const start = Date.now() - 5 * 86_400_000;
     const message = privateMessage(BOB, CAROL, new Date(start + 1), 'the process died here');
     // The first half of saveMessage (id claimed, marker written), then "the process dies".
-    const writer = createMessageWriter(openTables(settings, 5000), Date.now);
+    const tables = openTables(settings, 5000);
+    const writer = createMessageWriter(tables, createTimelineSync(tables), Date.now);
     await writer.startSave(message);
     expect(await timelineIds(dm(BOB, CAROL), start)).not.toContain(message.id);
 
