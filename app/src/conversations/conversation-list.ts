@@ -170,11 +170,13 @@ export function groupConversations(conversations: Iterable<ConversationSummary>)
 /**
  * The total for the window title. Muted conversations are left out (as Slack does): muting
  * means "do not call me for this", and a title that counts up is a call. Their own badges in
- * the list still show their counts.
+ * the list still show their counts. Their mentions do count: someone called me by name.
  */
 export function titleUnread(conversations: Iterable<ConversationSummary>): number {
   let total = 0;
-  for (const summary of conversations) if (!summary.muted) total += summary.unread;
+  for (const summary of conversations) {
+    total += summary.muted ? unreadMentionsOf(summary) : summary.unread;
+  }
   return total;
 }
 
