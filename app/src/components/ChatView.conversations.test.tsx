@@ -391,8 +391,11 @@ describe('links to people', () => {
     expect(await screen.findByRole('heading', { name: '#lobby' })).toBeTruthy();
     expect(screen.getByText('Say hi')).toBeTruthy();
     expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
+    // Reading before joining: no actions on its messages either.
+    expect(screen.queryByRole('toolbar')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Join room' }));
     expect(await screen.findByRole('textbox', { name: 'Message' })).toBeTruthy();
+    expect(await screen.findByRole('toolbar', { name: 'Actions for bob’s message' })).toBeTruthy();
     expect(entry(/#lobby/).getAttribute('aria-current')).toBe('page');
   });
 });

@@ -233,7 +233,8 @@ export function ConversationView(props: ConversationViewProps) {
           meId={me.id}
           onSelectSender={props.onSelectPerson}
           onRetry={retry}
-          actions={actions}
+          // Someone previewing a public room before joining can read, not act.
+          {...(props.notMember ? {} : { actions })}
           history={history.controls}
           {...(dividerBeforeId ? { dividerBeforeId } : {})}
           {...(jumpTarget ? { jumpTarget } : {})}
