@@ -40,7 +40,12 @@ function hasValidActions(value: Record<string, unknown>): boolean {
   if (version !== undefined) {
     if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) return false;
   }
-  if (editedAt !== undefined && !isNonEmptyString(editedAt)) return false;
+  if (
+    editedAt !== undefined &&
+    !(isNonEmptyString(editedAt) && !Number.isNaN(Date.parse(editedAt)))
+  ) {
+    return false;
+  }
   if (deleted !== undefined && deleted !== true) return false;
   if (replyTo !== undefined && !isReplyQuote(replyTo)) return false;
   if (mentions !== undefined && !(Array.isArray(mentions) && mentions.every(isPerson))) {

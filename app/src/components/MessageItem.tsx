@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ChatMessage } from '@chat/message';
 import { FormattedText } from '../formatting/formatted-text.js';
 import type { TimelineEntry } from '../timeline/timeline.js';
+import { DeleteConfirm } from './DeleteConfirm.js';
 import { MessageActions } from './MessageActions.js';
 import { MessageEditor } from './MessageEditor.js';
 import { ReactionPicker } from './ReactionPicker.js';
@@ -93,7 +94,6 @@ export function MessageItem({
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const itemRef = useRef<HTMLLIElement>(null);
   const reactButtonRef = useRef<HTMLButtonElement>(null);
-  const confirmRef = useRef<HTMLButtonElement>(null);
   const pickerId = useId();
   const sentAt = new Date(message.sentAt);
   const deleted = message.deleted === true;
@@ -115,9 +115,6 @@ export function MessageItem({
       setPicking(false);
     }
   }, [deleted]);
-  useEffect(() => {
-    if (mode === 'confirm-delete') confirmRef.current?.focus();
-  }, [mode]);
 
   const run = (what: Promise<void>, after?: () => void) => {
     setBusy(true);
@@ -201,33 +198,11 @@ export function MessageItem({
         />
       ) : null}
       {mode === 'confirm-delete' && actions ? (
-        <div
-          className="message__confirm"
-          role="group"
-          aria-label="Delete this message?"
-          onKeyDown={(event) => {
-            if (event.key === 'Escape' && !busy) backToMessage();
-          }}
-        >
-          <span>Delete this message for everyone?</span>
-          <button
-            ref={confirmRef}
-            type="button"
-            className="button button--small button--danger"
-            disabled={busy}
-            onClick={() => run(actions.onDelete(message.id), backToMessage)}
-          >
-            {busy ? 'Deleting…' : 'Delete message'}
-          </button>
-          <button
-            type="button"
-            className="button button--quiet button--small"
-            disabled={busy}
-            onClick={backToMessage}
-          >
-            Cancel
-          </button>
-        </div>
+        <DeleteConfirm
+          busy={busy}
+          onConfirm={() => run(actions.onDelete(message.id), backToMessage)}
+          onCancel={backToMessage}
+        />
       ) : null}
       {problem ? (
         <p className="message__delivery message__delivery--failed" role="alert">
