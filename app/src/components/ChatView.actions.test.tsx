@@ -215,6 +215,32 @@ describe('edit and delete', () => {
     expect(screen.queryByRole('textbox', { name: 'Edit message' })).toBeNull();
   });
 
+  it('ArrowUp in the empty composer edits one’s last message', async () => {
+    const older = chatMessage({ sender: alice, text: 'older of mine', sentAt: at(1) });
+    const last = chatMessage({ sender: alice, text: 'last of mine', sentAt: at(2) });
+    const theirs = chatMessage({ sender: bob, text: 'bob after', sentAt: at(3) });
+    server.add(older, last, theirs);
+    network.route('PATCH', messagePath(last.id), ({ body }) =>
+      json({ ...last, text: (body as { text: string }).text, version: 1, editedAt: at(10) }),
+    );
+    await renderApp();
+    const user = userEvent.setup();
+    await waitFor(() => expect(texts()).toHaveLength(3));
+    const composer = screen.getByRole('textbox', { name: 'Message' });
+    await user.type(composer, 'x');
+    await user.keyboard('{ArrowUp}'); // not empty: the caret moves, nothing opens
+    expect(screen.queryByRole('textbox', { name: 'Edit message' })).toBeNull();
+    await user.clear(composer);
+    await user.keyboard('{ArrowUp}');
+    const editor = screen.getByRole('textbox', { name: 'Edit message' });
+    expect(document.activeElement).toBe(editor);
+    expect((editor as HTMLTextAreaElement).value).toBe('last of mine');
+    await user.type(editor, '!{Enter}');
+    await waitFor(() => expect(texts()).toEqual(['older of mine', 'last of mine!', 'bob after']));
+    // Back where the edit was asked for.
+    expect(document.activeElement).toBe(composer);
+  });
+
   it('keeps the editor open with the reason when the API refuses', async () => {
     const own = chatMessage({ sender: alice, text: 'original', sentAt: at(1) });
     server.add(own);

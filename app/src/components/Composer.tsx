@@ -42,6 +42,12 @@ export interface ComposerProps {
   onCancelReply?: () => void;
   /** Who `@` offers; without it typing `@` offers nobody. */
   mentionSource?: MentionSource;
+  /** ArrowUp in the empty box: edit one's last message (as in Slack and Element). */
+  onEditLast?: () => void;
+}
+
+function hasModifier(event: KeyboardEvent): boolean {
+  return event.shiftKey || event.altKey || event.ctrlKey || event.metaKey;
 }
 
 /** How long typing may pause before the people matching an `@query` are asked for. */
@@ -67,6 +73,7 @@ export function Composer({
   replyingTo,
   onCancelReply,
   mentionSource,
+  onEditLast,
 }: ComposerProps) {
   const [text, setText] = useState('');
   const [picked, setPicked] = useState<readonly Mention[]>([]);
@@ -189,6 +196,11 @@ export function Composer({
         return;
       }
     }
+    if (event.key === 'ArrowUp' && text === '' && onEditLast && !hasModifier(event)) {
+      event.preventDefault();
+      onEditLast();
+      return;
+    }
     if (event.key === 'Escape' && replyingTo && onCancelReply) {
       event.preventDefault();
       onCancelReply();
@@ -273,7 +285,10 @@ export function Composer({
       </div>
       <div className="composer__footer">
         {canSend ? (
-          <span className="composer__hint">Enter to send, Shift+Enter for a new line</span>
+          <span className="composer__hint">
+            Enter to send, Shift+Enter for a new line
+            {onEditLast ? ', ↑ to edit your last message' : ''}
+          </span>
         ) : (
           <span className="composer__hint composer__hint--offline" id={hintId}>
             Not connected: sending is paused.

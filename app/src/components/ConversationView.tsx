@@ -148,6 +148,7 @@ export function ConversationView(props: ConversationViewProps) {
   const [replyingTo, setReplyingTo] = useState<ChatMessage | undefined>(undefined);
   const [jumpTarget, setJumpTarget] = useState<JumpTarget | undefined>(undefined);
   const [jumpNotice, setJumpNotice] = useState('');
+  const [editRequest, setEditRequest] = useState<JumpTarget | undefined>(undefined);
   const jumps = useRef(0);
   // The mark on a message jumped to fades, as in Slack and Element.
   useEffect(() => {
@@ -163,6 +164,14 @@ export function ConversationView(props: ConversationViewProps) {
 
   const entriesRef = useRef(entries);
   entriesRef.current = entries;
+  const focusComposer = useCallback(() => textareaRef.current?.focus(), []);
+  const editLast = useCallback(() => {
+    const last = entriesRef.current.findLast(
+      (entry) =>
+        entry.message.sender.id === me.id && entry.delivery === 'sent' && !entry.message.deleted,
+    );
+    if (last) setEditRequest((current) => ({ id: last.message.id, seq: (current?.seq ?? 0) + 1 }));
+  }, [me.id]);
   const { loadEarlierUntil } = history;
   const { edit, remove, toggleReaction } = timeline;
   const actions = useMemo<MessageActionHandlers>(
@@ -238,6 +247,8 @@ export function ConversationView(props: ConversationViewProps) {
           history={history.controls}
           {...(dividerBeforeId ? { dividerBeforeId } : {})}
           {...(jumpTarget ? { jumpTarget } : {})}
+          {...(editRequest ? { editRequest } : {})}
+          onRequestedEditDone={focusComposer}
           onAtEndChange={handleAtEnd}
         />
       </div>
@@ -254,6 +265,7 @@ export function ConversationView(props: ConversationViewProps) {
             textareaRef={textareaRef}
             onTyping={announceTyping}
             mentionSource={mentions}
+            onEditLast={editLast}
             {...(replyingTo ? { replyingTo } : {})}
             onCancelReply={() => {
               setReplyingTo(undefined);

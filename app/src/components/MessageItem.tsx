@@ -46,6 +46,10 @@ export interface MessageItemProps {
   actions?: MessageActionHandlers;
   /** Just jumped to (from a reply's quote): marked for a moment. */
   highlighted?: boolean;
+  /** Changes each time the editor should open (ArrowUp in the empty composer). */
+  editRequest?: number;
+  /** Where the focus goes when an editor opened by `editRequest` closes (the composer). */
+  onRequestedEditDone?: () => void;
 }
 
 type Mode = 'view' | 'edit' | 'confirm-delete';
@@ -84,6 +88,8 @@ export function MessageItem({
   onRetry,
   actions,
   highlighted = false,
+  editRequest,
+  onRequestedEditDone,
 }: MessageItemProps) {
   const { message, delivery, failure } = entry;
   const own = message.sender.id === meId;
@@ -107,6 +113,15 @@ export function MessageItem({
   ]
     .filter(Boolean)
     .join(' ');
+
+  const canEdit = canAct && own;
+  const requestedEdit = useRef(false);
+  useEffect(() => {
+    if (editRequest === undefined || !canEdit) return;
+    requestedEdit.current = true;
+    setPicking(false);
+    setMode('edit');
+  }, [editRequest, canEdit]);
 
   // Deleted elsewhere while being edited or confirmed: nothing is left to act on.
   useEffect(() => {
@@ -142,7 +157,9 @@ export function MessageItem({
 
   const backToMessage = () => {
     setMode('view');
-    itemRef.current?.focus();
+    if (requestedEdit.current && onRequestedEditDone) onRequestedEditDone();
+    else itemRef.current?.focus();
+    requestedEdit.current = false;
   };
 
   return (
@@ -230,6 +247,7 @@ export function MessageItem({
           onReply={() => actions.onReply(message)}
           onReact={() => setPicking((value) => !value)}
           onEdit={() => {
+            requestedEdit.current = false;
             setPicking(false);
             setMode('edit');
           }}

@@ -12,7 +12,10 @@ export interface JumpTarget {
   seq: number;
 }
 
-export interface MessageListProps extends Omit<MessageItemProps, 'entry' | 'highlighted'> {
+export interface MessageListProps extends Omit<
+  MessageItemProps,
+  'entry' | 'highlighted' | 'editRequest' | 'onRequestedEditDone'
+> {
   entries: readonly TimelineEntry[];
   /** Loading state and actions of the history; without it the list shows live messages only. */
   history?: HistoryControls;
@@ -22,6 +25,10 @@ export interface MessageListProps extends Omit<MessageItemProps, 'entry' | 'high
   onAtEndChange?: (atEnd: boolean) => void;
   /** Scrolled to and focused once it is rendered, and marked while set. */
   jumpTarget?: JumpTarget;
+  /** Opens the editor of this message (a new `seq` each time). */
+  editRequest?: JumpTarget;
+  /** The editor it opened closed: the focus goes back where the request came from. */
+  onRequestedEditDone?: () => void;
 }
 
 /** Where the first message sat in the view, to put it back there when earlier ones arrive. */
@@ -53,6 +60,8 @@ export function MessageList({
   dividerBeforeId,
   onAtEndChange,
   jumpTarget,
+  editRequest,
+  onRequestedEditDone,
 }: MessageListProps) {
   const jumpedRef = useRef<number | undefined>(undefined);
   const logRef = useRef<HTMLDivElement>(null);
@@ -174,6 +183,10 @@ export function MessageList({
                   onSelectSender={onSelectSender}
                   onRetry={onRetry}
                   highlighted={entry.message.id === jumpTarget?.id}
+                  {...(entry.message.id === editRequest?.id
+                    ? { editRequest: editRequest.seq }
+                    : {})}
+                  {...(onRequestedEditDone ? { onRequestedEditDone } : {})}
                   {...(actions ? { actions } : {})}
                 />
               </Fragment>
