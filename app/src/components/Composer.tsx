@@ -273,6 +273,8 @@ export function Composer({
             follow(event.currentTarget.value, event.currentTarget.selectionStart)
           }
           onKeyDown={handleKeyDown}
+          // Leaving the box closes the list (picking with the mouse keeps the focus here).
+          onBlur={close}
           aria-autocomplete={mentionSource ? 'list' : undefined}
           aria-controls={open ? listboxId : undefined}
           aria-activedescendant={open ? optionId(picker.active) : undefined}
