@@ -106,7 +106,7 @@ export function createChatStorage(
   const now = options.now ?? Date.now;
   const unfinishedAfterMs = options.unfinishedAfterMs ?? 60_000;
   const tables = openTables(settings, options.timeoutMs ?? 5000);
-  const sync = createTimelineSync(tables);
+  const sync = createTimelineSync(tables, now);
   const writer = createMessageWriter(tables, sync, now);
   const changes = createMessageChanges(tables, sync, writer.removeMarker, now);
   const reader = createTimelineReader(tables, { settleMs: options.settleMs ?? 30_000, now });

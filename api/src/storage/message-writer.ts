@@ -30,7 +30,7 @@ export interface SaveResult {
 }
 
 export interface SweepResult {
-  /** Saves that had stopped half way and are now complete. */
+  /** Saves and changes that had stopped half way and are now complete. */
   completed: number;
 }
 
@@ -41,8 +41,6 @@ export interface StartedSave extends SaveResult {
   /** On a duplicate: the claim as stored (its state, maybe changed since). */
   stored?: StoredMessage;
 }
-
-export { claimRows, lastMessageRow, timelineRows } from './message-rows.js';
 
 const markerAddress = (marker: Row) => ({
   partitionKey: marker.partitionKey,
@@ -76,7 +74,7 @@ export function createMessageWriter(tables: ChatTables, sync: TimelineSync, now:
       );
     } catch (error) {
       if (statusOf(error) !== 409) throw error;
-      await sync.syncTimeline(await readClaim(message.id), { raiseLast: true });
+      await sync.completeStored(await readClaim(message.id), { raiseLast: true });
     }
   }
 

@@ -48,7 +48,7 @@ export interface SyncOptions {
   raiseLast?: boolean;
 }
 
-export function createTimelineSync(tables: ChatTables) {
+export function createTimelineSync(tables: ChatTables, now: () => number) {
   const { timeline } = tables;
 
   /**
@@ -69,23 +69,28 @@ export function createTimelineSync(tables: ChatTables) {
       ]);
       if (held && versionOf(held) >= version) return false;
 
-      const [newestFirst, oldestFirst] = timelineRows(message, changedMs) as [Row, Row];
+      // The feed row is stamped when the rows are written, not when the claim was: a rewrite
+      // completed late (a retry, the sweep) must still reach readers whose cursor passed the
+      // claim's time. Always after the row it replaces, so the two keys differ.
+      const previous = held?.changedMs;
+      const feedMs =
+        version > 0 && changedMs !== undefined
+          ? Math.max(changedMs, now(), typeof previous === 'number' ? previous + 1 : 0)
+          : undefined;
+      const [newestFirst, oldestFirst] = timelineRows(message, feedMs) as [Row, Row];
       const actions: TransactionAction[] = [
         held ? ['update', oldestFirst, 'Replace', { etag: held.etag }] : ['create', oldestFirst],
         ['upsert', newestFirst, 'Replace'],
       ];
       const reply = replyRow(message);
       if (reply) actions.push(['upsert', reply, 'Replace']);
-      if (version > 0 && changedMs !== undefined) {
-        const live = feedRow({ message, changedMs });
-        actions.push(['upsert', live, 'Replace']);
-        const previous = held?.changedMs;
+      if (feedMs !== undefined) {
+        actions.push(['upsert', feedRow({ message, changedMs: feedMs }), 'Replace']);
         if (typeof previous === 'number') {
-          const stub = feedStub(message, previous);
-          if (stub.rowKey !== live.rowKey) actions.push(['upsert', stub, 'Replace']);
+          actions.push(['upsert', feedStub(message, previous), 'Replace']);
         }
       }
-      const lastRow = lastMessageRow(message, changedMs);
+      const lastRow = lastMessageRow(message, feedMs);
       if (last && last.messageId === message.id) {
         if (versionOf(last) < version) {
           actions.push(['update', lastRow, 'Replace', { etag: last.etag }]);
@@ -195,8 +200,8 @@ export function createTimelineSync(tables: ChatTables) {
    * Everything a change leaves to do once its claim is written: the rows, and for a deleted
    * message the traces elsewhere (best effort: the message's own rows are what readers see).
    */
-  async function completeStored(stored: StoredMessage): Promise<void> {
-    await syncTimeline(stored);
+  async function completeStored(stored: StoredMessage, options: SyncOptions = {}): Promise<void> {
+    await syncTimeline(stored, options);
     if (stored.message.deleted) await eraseTraces(stored).catch(() => undefined);
   }
 

@@ -276,6 +276,35 @@ describe('reactions', () => {
   });
 });
 
+describe('row limits', () => {
+  it('keeps 20 emoji of 25 people with the longest names in one row, counts exact', async () => {
+    const room = newRoom();
+    const message = await saved(roomMessage(room, ALICE, new Date(Date.now() - 25_000)));
+    const people = Array.from({ length: 25 }, (_, i) => ({
+      id: `person-${i}`,
+      name: `${i}`.padEnd(512, 'n'),
+    }));
+    const reactions = Array.from({ length: 20 }, (_, i) => ({
+      emoji: String.fromCodePoint(0x1f600 + i),
+      count: 30,
+      people,
+    }));
+    const result = await storage.changeMessage(message.id, (current) => ({
+      ...current,
+      reactions,
+      mentions: people.slice(0, 20),
+    }));
+    const stored = result?.message.reactions ?? [];
+    expect(stored.map((r) => [r.emoji, r.count])).toEqual(reactions.map((r) => [r.emoji, 30]));
+    // Fewer people listed so the summary fits a string property; the first ones kept.
+    expect(stored[0]!.people.length).toBeGreaterThan(0);
+    expect(stored[0]!.people.length).toBeLessThan(25);
+    expect(stored[0]!.people).toEqual(people.slice(0, stored[0]!.people.length));
+    expect(await storage.getMessage(message.id)).toEqual(result?.message);
+    expect((await storage.listTimeline(room)).messages).toEqual([result?.message]);
+  });
+});
+
 describe('concurrent changes', () => {
   it('applies both of two concurrent changes, and the rows agree with the claim', async () => {
     const room = newRoom();
@@ -302,7 +331,7 @@ describe('concurrent changes', () => {
     const message = await saved(roomMessage(room, ALICE, new Date(Date.now() - 19_000), 'v0'));
     const one = await storage.changeMessage(message.id, edit('v1'));
     const two = await storage.changeMessage(message.id, edit('v2'));
-    const sync = createTimelineSync(openTables(settings, 30_000));
+    const sync = createTimelineSync(openTables(settings, 30_000), Date.now);
     // A slow writer of version 1 arrives late.
     await expect(sync.syncTimeline({ message: one!.message, changedMs: Date.now() })).resolves.toBe(
       false,
@@ -316,7 +345,7 @@ describe('a change that stops half way', () => {
   /** The claim step only: the process "dies" before the rows are rewritten. */
   function crashingChanges() {
     const tables = openTables(settings, 30_000);
-    const real = createTimelineSync(tables);
+    const real = createTimelineSync(tables, Date.now);
     const dead: TimelineSync = { ...real, completeStored: async () => undefined };
     return createMessageChanges(tables, dead, async () => undefined, Date.now);
   }
@@ -336,6 +365,24 @@ describe('a change that stops half way', () => {
     expect(retry).toEqual({ message: crashed?.message, changed: false });
     expect((await storage.listTimeline(room)).messages).toEqual([crashed?.message]);
     expect((await storage.readLastMessage(room))?.message).toEqual(crashed?.message);
+  });
+
+  it('reaches a reader who caught up between the claim and its late completion', async () => {
+    const room = newRoom();
+    const reader = createChatStorage(settings, { timeoutMs: 30_000, settleMs: 0 });
+    const message = await saved(roomMessage(room, ALICE, new Date(Date.now() - 16_000), 'old'));
+    const crashed = await crashingChanges().changeMessage(message.id, edit('new'));
+    // Bob catches up after the claim was written but before its rows were: he sees no change,
+    // and his cursor's change position passes the claim's time.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const first = await reader.listTimeline(room, { limit: 10 });
+    const bobs = await reader.listTimeline(room, { after: first.newerCursor });
+    expect(bobs.changed).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Alice's retry completes the rows: stamped now in the feed, so bob's next catch-up has it.
+    await storage.changeMessage(message.id, () => undefined);
+    const later = await reader.listTimeline(room, { after: bobs.newerCursor });
+    expect(later.changed).toEqual([crashed?.message]);
   });
 
   it('is completed by completeUnfinishedSaves, through the conditional path', async () => {
@@ -411,8 +458,13 @@ describe('catch-up', () => {
     let changedMs = 0;
     for (const text of ['b', 'c', 'd']) {
       await storage.changeMessage(message.id, edit(text));
-      const claim = await row(TABLE_NAMES.messageIds, claimPartition(message.id), message.id);
-      changedMs = Number(claim?.changedMs);
+      const position = { ms: Date.parse(message.sentAt), id: message.id };
+      const stored = await row(
+        TABLE_NAMES.timeline,
+        timelinePartition(room),
+        oldestFirstKey(position),
+      );
+      changedMs = Number(stored?.changedMs);
     }
     const partition = timelinePartition(room);
     const feed: Record<string, unknown>[] = [];

@@ -207,7 +207,7 @@ describe('saves that stop half way', () => {
     const message = privateMessage(BOB, CAROL, new Date(start + 1), 'the process died here');
     // The first half of saveMessage (id claimed, marker written), then "the process dies".
     const tables = openTables(settings, 5000);
-    const writer = createMessageWriter(tables, createTimelineSync(tables), Date.now);
+    const writer = createMessageWriter(tables, createTimelineSync(tables, Date.now), Date.now);
     await writer.startSave(message);
     expect(await timelineIds(dm(BOB, CAROL), start)).not.toContain(message.id);
 
