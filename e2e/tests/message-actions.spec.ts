@@ -371,3 +371,54 @@ test('HTML, script links and image syntax in a message stay harmless text', asyn
   await message.getByText('click me').click();
   expect(await bob.page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
 });
+
+test('in a direct conversation: the two people to mention, a reaction, a reply and an edit', async ({
+  signIn,
+}) => {
+  const alice = await signIn(person('alice'));
+  const bob = await signIn(person('bob'));
+  await connected(alice.page);
+  await connected(bob.page);
+  await alice.page
+    .getByRole('list', { name: 'Online' })
+    .getByRole('button', { name: bob.name, exact: true })
+    .click();
+  await expect(alice.page).toHaveURL(/\/dm\/[^/]+$/);
+  await send(alice.page, `just between us ${tag}`);
+  await conversationLink(bob.page, alice.name).click();
+  await expect(messageWith(bob.page, 'just between us')).toBeVisible();
+
+  await act(bob.page, 'just between us', 'React');
+  await bob.page.getByRole('button', { name: 'React with 👀' }).click();
+  await expect(
+    messageWith(alice.page, 'just between us').getByRole('button', { name: '👀 1' }),
+  ).toHaveAttribute('title', `${bob.name} reacted with 👀`);
+
+  // Bob replies and mentions alice: the list offers the conversation's two people.
+  await act(bob.page, 'just between us', 'Reply');
+  const composer = bob.page.getByRole('textbox', { name: 'Message' });
+  await composer.pressSequentially('ok @');
+  await expect(
+    bob.page.getByRole('listbox', { name: 'People to mention' }).getByRole('option'),
+  ).toHaveText([alice.name, bob.name]);
+  await composer.press('Tab');
+  await composer.pressSequentially('deal');
+  await composer.press('Enter');
+  const reply = messageWith(alice.page, 'deal');
+  await expect(reply.locator('.mention-me')).toHaveText(`@${alice.name}`);
+  await expect(
+    reply.getByRole('button', { name: `In reply to ${alice.name}: just between us ${tag}` }),
+  ).toBeVisible();
+
+  // Alice edits hers: bob sees it, and the quote of his reply follows.
+  await act(alice.page, 'just between us', 'Edit');
+  const editor = alice.page.getByRole('textbox', { name: 'Edit message' });
+  await editor.fill(`only between us ${tag}`);
+  await editor.press('Enter');
+  await expect(messageWith(bob.page, 'only between us')).toContainText('(edited)');
+  await expect(
+    messageWith(bob.page, 'deal').getByRole('button', {
+      name: `In reply to ${alice.name}: only between us ${tag}`,
+    }),
+  ).toBeVisible();
+});
