@@ -91,23 +91,24 @@ function isNewer(incoming: ChatMessage, held: TimelineEntry | undefined): boolea
 }
 
 function received(state: TimelineState, messages: readonly ChatMessage[]): TimelineState {
-  let parked = state.parked;
+  // A copy of the parked changes, taken once the first of them is claimed by its message.
+  let parked: Map<string, ChatMessage> | undefined;
   const next = withEntries(state, (byId) => {
-    let changed = false;
-    for (let message of messages) {
-      const early = parked.get(message.id);
+    let any = false;
+    for (const arrived of messages) {
+      const early = (parked ?? state.parked).get(arrived.id);
       if (early) {
-        if (versionOf(early) > versionOf(message)) message = early;
-        if (parked === state.parked) parked = new Map(parked);
-        (parked as Map<string, ChatMessage>).delete(message.id);
+        parked ??= new Map(state.parked);
+        parked.delete(arrived.id);
       }
+      const message = early && versionOf(early) > versionOf(arrived) ? early : arrived;
       if (!isNewer(message, byId.get(message.id))) continue;
       byId.set(message.id, { message, delivery: 'sent' });
-      changed = true;
+      any = true;
     }
-    return changed;
+    return any;
   });
-  return parked === state.parked ? next : { entries: next.entries, parked };
+  return parked ? { entries: next.entries, parked } : next;
 }
 
 function changed(state: TimelineState, messages: readonly ChatMessage[]): TimelineState {
