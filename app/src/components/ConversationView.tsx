@@ -9,17 +9,13 @@ import type { WindowAttention } from '../notifications/useWindowAttention.js';
 import { createTypingThrottle } from '../presence/typing-throttle.js';
 import { useTypingNotices } from '../presence/useTypingNotices.js';
 import { useHistory } from '../timeline/useHistory.js';
+import { useJumpToMessage, type JumpTarget } from '../timeline/useJumpToMessage.js';
 import { useTimeline } from '../timeline/useTimeline.js';
 import { mentionSource } from '../mentions/mention-source.js';
 import { Composer } from './Composer.js';
 import type { MessageActionHandlers } from './MessageItem.js';
-import { MessageList, type JumpTarget } from './MessageList.js';
+import { MessageList } from './MessageList.js';
 import { TypingIndicator } from './TypingIndicator.js';
-
-/** How long a message jumped to stays marked. */
-export const JUMP_HIGHLIGHT_MS = 2500;
-/** How long "The original message was not found." stays. */
-const JUMP_NOTICE_MS = 6000;
 
 /** What the chat routes to a mounted conversation, by the event's conversationId. */
 export interface ConversationSink {
@@ -146,21 +142,8 @@ export function ConversationView(props: ConversationViewProps) {
   const canSend = status === 'connected';
 
   const [replyingTo, setReplyingTo] = useState<ChatMessage | undefined>(undefined);
-  const [jumpTarget, setJumpTarget] = useState<JumpTarget | undefined>(undefined);
-  const [jumpNotice, setJumpNotice] = useState('');
   const [editRequest, setEditRequest] = useState<JumpTarget | undefined>(undefined);
-  const jumps = useRef(0);
-  // The mark on a message jumped to fades, as in Slack and Element.
-  useEffect(() => {
-    if (!jumpTarget) return;
-    const timer = setTimeout(() => setJumpTarget(undefined), JUMP_HIGHLIGHT_MS);
-    return () => clearTimeout(timer);
-  }, [jumpTarget]);
-  useEffect(() => {
-    if (!jumpNotice) return;
-    const timer = setTimeout(() => setJumpNotice(''), JUMP_NOTICE_MS);
-    return () => clearTimeout(timer);
-  }, [jumpNotice]);
+  const jump = useJumpToMessage(entries, history.loadEarlierUntil);
 
   const entriesRef = useRef(entries);
   entriesRef.current = entries;
@@ -172,7 +155,7 @@ export function ConversationView(props: ConversationViewProps) {
     );
     if (last) setEditRequest((current) => ({ id: last.message.id, seq: (current?.seq ?? 0) + 1 }));
   }, [me.id]);
-  const { loadEarlierUntil } = history;
+  const { jumpTo } = jump;
   const { edit, remove, toggleReaction } = timeline;
   const actions = useMemo<MessageActionHandlers>(
     () => ({
@@ -180,30 +163,12 @@ export function ConversationView(props: ConversationViewProps) {
         setReplyingTo(message);
         textareaRef.current?.focus();
       },
-      onJumpTo: (messageId) => {
-        const seq = ++jumps.current;
-        const show = () => {
-          if (jumps.current !== seq) return;
-          setJumpNotice('');
-          setJumpTarget({ id: messageId, seq });
-        };
-        if (entriesRef.current.some((entry) => entry.message.id === messageId)) {
-          show();
-          return;
-        }
-        setJumpNotice('Looking for the original message…');
-        void loadEarlierUntil(messageId).then((outcome) => {
-          if (jumps.current !== seq) return;
-          if (outcome === 'found') show();
-          else if (outcome === 'not-found') setJumpNotice('The original message was not found.');
-          else setJumpNotice('The original message could not be loaded.');
-        });
-      },
+      onJumpTo: jumpTo,
       onToggleReaction: toggleReaction,
       onEdit: edit,
       onDelete: remove,
     }),
-    [loadEarlierUntil, edit, remove, toggleReaction],
+    [jumpTo, edit, remove, toggleReaction],
   );
 
   const mentions = useMemo(
@@ -246,14 +211,14 @@ export function ConversationView(props: ConversationViewProps) {
           {...(props.notMember ? {} : { actions })}
           history={history.controls}
           {...(dividerBeforeId ? { dividerBeforeId } : {})}
-          {...(jumpTarget ? { jumpTarget } : {})}
+          {...(jump.target ? { jumpTarget: jump.target } : {})}
           {...(editRequest ? { editRequest } : {})}
           onRequestedEditDone={focusComposer}
           onAtEndChange={handleAtEnd}
         />
       </div>
       <p className="conversation__notice" aria-live="polite">
-        {jumpNotice}
+        {jump.notice}
       </p>
       <TypingIndicator typists={typing.typists} />
       <footer className="conversation__composer">

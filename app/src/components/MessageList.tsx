@@ -1,16 +1,11 @@
 import { Fragment, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TimelineEntry } from '../timeline/timeline.js';
+import type { JumpTarget } from '../timeline/useJumpToMessage.js';
 import { HistoryBottom, HistoryTop, type HistoryControls } from './HistoryNotice.js';
 import { MessageItem, type MessageItemProps } from './MessageItem.js';
 
 /** How close to the bottom still counts as "reading the newest". */
 const STICKY_BOTTOM_PX = 48;
-
-/** A message to bring into view and mark: `seq` tells a repeated jump to the same one apart. */
-export interface JumpTarget {
-  id: string;
-  seq: number;
-}
 
 export interface MessageListProps extends Omit<
   MessageItemProps,
