@@ -27,14 +27,42 @@ function at(minute: number, second: number): string {
   return new Date(Date.UTC(2026, 10, 28, 9, minute, second)).toISOString();
 }
 
+const ids = (index: number) => `00000000-0000-4000-8000-00000000000${index}`;
 const history = [
   { sender: bob, text: 'Morning all! Stand-up in five?', sentAt: at(0, 5) },
-  { sender: carol, text: 'On my way ☕', sentAt: at(0, 40) },
-  { sender: alice, text: 'Be right there.\nBringing the release notes.', sentAt: at(1, 10) },
-  { sender: bob, text: 'Release notes look good, ship it 🚀', sentAt: at(2, 0) },
+  {
+    sender: carol,
+    text: 'On my way ☕',
+    sentAt: at(0, 40),
+    version: 2,
+    reactions: [{ emoji: '👍', count: 2, people: [alice, bob] }],
+  },
+  {
+    sender: alice,
+    text: 'Be right there.\nBringing the **release notes**: https://example.com/notes',
+    sentAt: at(1, 10),
+    version: 1,
+    editedAt: at(1, 30),
+  },
+  {
+    sender: bob,
+    text: '@alice the notes look good, ship it 🚀 (`npm run deploy`)',
+    sentAt: at(2, 0),
+    version: 3,
+    replyTo: {
+      id: ids(2),
+      sender: alice,
+      quote: 'Be right there.\nBringing the **release notes**',
+    },
+    mentions: [alice],
+    reactions: [
+      { emoji: '🎉', count: 3, people: [alice, carol, { id: 'dave-id', name: 'dave' }] },
+      { emoji: '👀', count: 1, people: [carol] },
+    ],
+  },
   { sender: carol, text: '<img src=x onerror=alert(1)> shows up as plain text', sentAt: at(3, 0) },
 ].map((message, index) => ({
-  id: `00000000-0000-4000-8000-00000000000${index}`,
+  id: ids(index),
   conversationId: 'general',
   isPrivate: false,
   ...message,
@@ -58,7 +86,15 @@ const conversations = [
     lastMessage: previewOf(history[4]!),
   },
   { id: 'r-design', kind: 'room', name: 'design', visibility: 'public', unread: 3 },
-  { id: 'r-ops', kind: 'room', name: 'ops', visibility: 'private', unread: 12, muted: true },
+  {
+    id: 'r-ops',
+    kind: 'room',
+    name: 'ops',
+    visibility: 'private',
+    unread: 12,
+    unreadMentions: 1,
+    muted: true,
+  },
   { id: 'r-random', kind: 'room', name: 'random', visibility: 'public', unread: 0 },
   { id: 'dm.a.b', kind: 'direct', name: 'bob', with: bob, unread: 1 },
   { id: 'dm.a.c', kind: 'direct', name: 'carol', with: carol, unread: 0 },
@@ -68,6 +104,7 @@ const conversations = [
 /** A minimal SignalR long-polling endpoint: the handshake, then a typing notice. */
 async function fakeSignalR(page: Page): Promise<void> {
   const outbox: string[] = [];
+  let handshaken = false;
   await page.route('**/api/negotiate**', (route) =>
     route.fulfill({
       json: {
@@ -80,8 +117,12 @@ async function fakeSignalR(page: Page): Promise<void> {
   );
   await page.route(/\/api\?id=/, async (route: Route) => {
     const method = route.request().method();
-    if (method === 'POST') {
+    if (method === 'POST' && handshaken) {
+      // A typing invocation: nothing to answer.
+      await route.fulfill({ status: 200, body: '' });
+    } else if (method === 'POST') {
       // The client's first send is the handshake; answer it.
+      handshaken = true;
       outbox.push(`{}${RS}`);
       // Later than her messages: a notice right after a person's message is taken as stale.
       setTimeout(() => {
@@ -176,6 +217,9 @@ async function main(): Promise<void> {
         await page.route('**/api/conversations/general/read', (route) =>
           route.fulfill({ json: { ...conversations[0], unread: 0 } }),
         );
+        await page.route('**/api/people**', (route) =>
+          route.fulfill({ json: { people: [alice, bob, carol] } }),
+        );
         await page.route('**/api/presence', (route) =>
           route.fulfill({
             json: { people: [alice, bob, carol].map((p) => ({ ...p, since: at(0, 0) })) },
@@ -189,9 +233,13 @@ async function main(): Promise<void> {
         await page.getByRole('textbox', { name: 'Message' }).fill('Is the demo at ten?');
         await page.keyboard.press('Enter');
         await page.getByRole('button', { name: 'Retry' }).waitFor();
-        await page
-          .getByRole('textbox', { name: 'Message' })
-          .fill('Link: https://example.org/pr/42');
+        // Acting on messages: a reply being written, the `@` list open, a message's toolbar.
+        const plain = page.locator('li.message').filter({ hasText: 'shows up as plain text' });
+        await plain.hover();
+        await plain.getByRole('button', { name: 'Reply' }).click();
+        await page.getByRole('textbox', { name: 'Message' }).fill('Thanks @');
+        await page.getByRole('listbox', { name: 'People to mention' }).waitFor();
+        await page.locator('li.message').filter({ hasText: 'ship it' }).hover();
         const file = resolve(outDir, `chat-${scheme}-${width}.png`);
         await page.screenshot({ path: file });
         console.log(file);

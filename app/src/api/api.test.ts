@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, apiErrorFromResponse, networkError, parseRetryAfter } from './api-error.js';
 import { fetchCurrentUser } from './auth.js';
 import { describeSendError } from './describe-error.js';
-import { postMessage } from './messages.js';
+import { isChatMessage, toMessagePage } from './chat-message-guard.js';
+import { deleteMessage, editMessage, postMessage, setReaction } from './messages.js';
 import { FakeFetch, json } from '../test/fake-fetch.js';
 import { createRoom, markRead, openDirect, roomConversation } from './conversations.js';
 
@@ -140,5 +141,88 @@ describe('fetchCurrentUser', () => {
         }),
       );
     await expect(fetchCurrentUser(me)).resolves.toEqual({ id: 'u1', name: 'Ada', provider: 'aad' });
+  });
+});
+
+describe('acting on messages', () => {
+  const message = {
+    id: 'm-1',
+    text: 'hi',
+    sender: { id: 'bob-id', name: 'bob' },
+    conversationId: 'r/1',
+    isPrivate: false,
+    sentAt: '2026-01-01T12:00:00.000Z',
+  };
+
+  it('sends PATCH, DELETE and the reaction routes with encoded ids and emoji', async () => {
+    const network = new FakeFetch()
+      .route('PATCH', '/api/conversations/r%2F1/messages/m-1', () =>
+        json({ ...message, text: 'edited', version: 1, editedAt: '2026-01-01T12:01:00.000Z' }),
+      )
+      .route('DELETE', '/api/conversations/r%2F1/messages/m-1', () =>
+        json({ ...message, text: '', deleted: true, version: 2 }),
+      )
+      .route(
+        'PUT',
+        '/api/conversations/r%2F1/messages/m-1/reactions/%F0%9F%91%8D%F0%9F%8F%BD',
+        () =>
+          json({
+            ...message,
+            version: 3,
+            reactions: [{ emoji: '👍🏽', count: 1, people: [{ id: 'a', name: 'a' }] }],
+          }),
+      );
+    expect((await editMessage('r/1', 'm-1', { text: 'edited' }, network.fetch)).text).toBe(
+      'edited',
+    );
+    expect((await deleteMessage('r/1', 'm-1', network.fetch)).deleted).toBe(true);
+    expect((await setReaction('r/1', 'm-1', '👍🏽', true, network.fetch)).version).toBe(3);
+    expect(network.requests.map((r) => [r.method, r.body])).toEqual([
+      ['PATCH', { text: 'edited' }],
+      ['DELETE', undefined],
+      ['PUT', undefined],
+    ]);
+  });
+
+  it('sends replyTo and mentions only when there are some', async () => {
+    const network = new FakeFetch().route('POST', '/api/conversations/general/messages', () =>
+      json({ ...message, conversationId: 'general' }, 202),
+    );
+    await postMessage('general', { id: 'x', text: 'a' }, network.fetch);
+    await postMessage(
+      'general',
+      { id: 'y', text: '@bob', replyTo: 'm-1', mentions: ['bob-id'] },
+      network.fetch,
+    );
+    expect(network.requests.map((r) => r.body)).toEqual([
+      { id: 'x', text: 'a' },
+      { id: 'y', text: '@bob', replyTo: 'm-1', mentions: ['bob-id'] },
+    ]);
+  });
+
+  it('drops messages whose new parts are malformed, and keeps a page’s changed ones', () => {
+    expect(isChatMessage({ ...message, version: -1 })).toBe(false);
+    expect(isChatMessage({ ...message, editedAt: 'yesterday' })).toBe(false);
+    expect(isChatMessage({ ...message, deleted: false })).toBe(false);
+    expect(isChatMessage({ ...message, replyTo: { id: 'm-0', quote: 'x' } })).toBe(false);
+    expect(isChatMessage({ ...message, mentions: [{ id: 'a' }] })).toBe(false);
+    expect(isChatMessage({ ...message, reactions: [{ emoji: '👍', count: 0, people: [] }] })).toBe(
+      false,
+    );
+    expect(
+      isChatMessage({
+        ...message,
+        version: 4,
+        replyTo: { id: 'm-0', sender: { id: 'a', name: 'a' }, quote: '', deleted: true },
+        mentions: [{ id: 'a', name: 'a' }],
+        reactions: [{ emoji: '👍', count: 30, people: [{ id: 'a', name: 'a' }] }],
+      }),
+    ).toBe(true);
+    const page = toMessagePage({
+      messages: [],
+      hasNewer: false,
+      changed: [{ ...message, version: 1 }, { nonsense: true }],
+    });
+    expect(page?.changed).toEqual([{ ...message, version: 1 }]);
   });
 });

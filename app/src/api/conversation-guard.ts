@@ -51,7 +51,8 @@ export function isConversationSummary(value: unknown): value is ConversationSumm
       (p) => isRecord(p) && isNonEmptyString(p.messageId) && isNonEmptyString(p.sentAt),
     ) &&
     isOptional(lastMessage, isPreview) &&
-    isOptional(muted, (m) => typeof m === 'boolean')
+    isOptional(muted, (m) => typeof m === 'boolean') &&
+    isOptional(value.unreadMentions, (n) => typeof n === 'number' && n >= 0)
   );
 }
 

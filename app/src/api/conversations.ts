@@ -58,6 +58,20 @@ export async function searchPeople(
   return people.filter(isPersonSummary);
 }
 
+/** GET /api/rooms/{roomId}/members: the people in a room (not for #general). */
+export async function fetchRoomMembers(
+  roomId: string,
+  fetchFn: typeof fetch,
+): Promise<PersonSummary[]> {
+  const { status, body } = await getJson(`${roomPath(roomId)}/members`, fetchFn, {
+    timeoutMs: LIST_TIMEOUT_MS,
+    what: 'The list of members',
+  });
+  const members = (body as { members?: unknown } | null)?.members;
+  if (!Array.isArray(members)) throw unexpectedAnswer(status, 'The list of members');
+  return members.filter(isPersonSummary);
+}
+
 async function roomAnswer(
   request: Promise<{ status: number; body: unknown }>,
 ): Promise<RoomSummary> {

@@ -1,4 +1,4 @@
-import type { AcceptedMessage, MessagePage } from '@chat/message';
+import type { AcceptedMessage, ChatMessage, MessagePage } from '@chat/message';
 import { ApiError } from './api-error.js';
 import { getJson } from './get-json.js';
 import { isChatMessage, toMessagePage } from './chat-message-guard.js';
@@ -11,6 +11,10 @@ export const PAGE_TIMEOUT_MS = 20_000;
 export interface OutgoingMessage {
   id: string;
   text: string;
+  /** The id of the message it answers. */
+  replyTo?: string;
+  /** User ids of the people it mentions. */
+  mentions?: string[];
 }
 
 /** `/api/conversations/<id>`, the id encoded: ids are opaque and come from the network. */
@@ -33,7 +37,12 @@ export async function postMessage(
   const { body } = await sendJson(
     'POST',
     `${conversationPath(conversationId)}/messages`,
-    { id: message.id, text: message.text },
+    {
+      id: message.id,
+      text: message.text,
+      ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo }),
+      ...(message.mentions?.length ? { mentions: message.mentions } : {}),
+    },
     fetchFn,
     timeoutMs,
   );
@@ -64,4 +73,49 @@ export async function fetchMessagePage(
   const page = toMessagePage(body);
   if (!page) throw new ApiError(status, 'http', 'The server sent an unexpected answer.');
   return page;
+}
+
+const messagePath = (conversationId: string, messageId: string) =>
+  `${conversationPath(conversationId)}/messages/${encodeURIComponent(messageId)}`;
+
+async function changedAnswer(
+  request: Promise<{ status: number; body: unknown }>,
+): Promise<ChatMessage> {
+  const { status, body } = await request;
+  if (!isChatMessage(body))
+    throw new ApiError(status, 'http', 'The server sent an unexpected answer.');
+  return body;
+}
+
+/** PATCH …/messages/{messageId}: the sender's new text (and mentions); the message as it is now. */
+export function editMessage(
+  conversationId: string,
+  messageId: string,
+  edit: { text: string; mentions?: string[] },
+  fetchFn: typeof fetch = fetch,
+): Promise<ChatMessage> {
+  return changedAnswer(sendJson('PATCH', messagePath(conversationId, messageId), edit, fetchFn));
+}
+
+/** DELETE …/messages/{messageId}: the sender takes it back; the message as deleted. */
+export function deleteMessage(
+  conversationId: string,
+  messageId: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<ChatMessage> {
+  return changedAnswer(
+    sendJson('DELETE', messagePath(conversationId, messageId), undefined, fetchFn),
+  );
+}
+
+/** PUT (present) or DELETE …/messages/{messageId}/reactions/{emoji}: one's own reaction. */
+export function setReaction(
+  conversationId: string,
+  messageId: string,
+  emoji: string,
+  present: boolean,
+  fetchFn: typeof fetch = fetch,
+): Promise<ChatMessage> {
+  const path = `${messagePath(conversationId, messageId)}/reactions/${encodeURIComponent(emoji)}`;
+  return changedAnswer(sendJson(present ? 'PUT' : 'DELETE', path, undefined, fetchFn));
 }

@@ -3,13 +3,13 @@ import { ApiError, apiErrorFromResponse, networkError } from './api-error.js';
 export const WRITE_TIMEOUT_MS = 20_000;
 
 /**
- * A write to our own API (POST, PUT, DELETE) with an optional JSON body. Resolves with the
+ * A write to our own API (POST, PUT, PATCH, DELETE) with an optional JSON body. Resolves with the
  * status and the parsed body of a 2xx answer (undefined for 204 or a body that is not JSON:
  * the write happened all the same); rejects with an ApiError otherwise, or when the server
  * does not answer within the timeout.
  */
 export async function sendJson(
-  method: 'POST' | 'PUT' | 'DELETE',
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body: unknown,
   fetchFn: typeof fetch,

@@ -391,8 +391,11 @@ describe('links to people', () => {
     expect(await screen.findByRole('heading', { name: '#lobby' })).toBeTruthy();
     expect(screen.getByText('Say hi')).toBeTruthy();
     expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
+    // Reading before joining: no actions on its messages either.
+    expect(screen.queryByRole('toolbar')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Join room' }));
     expect(await screen.findByRole('textbox', { name: 'Message' })).toBeTruthy();
+    expect(await screen.findByRole('toolbar', { name: 'Actions for bob’s message' })).toBeTruthy();
     expect(entry(/#lobby/).getAttribute('aria-current')).toBe('page');
   });
 });
@@ -555,5 +558,53 @@ describe('notifications', () => {
     act(() => deliver(live, chatMessage({ conversationId: withBob.id, sender: bob })));
     expect(notifier.shown).toEqual([]);
     expect(entry(/bob/).getAttribute('aria-label')).toContain('1 unread');
+  });
+
+  it('notifies of a mention while hidden, even in a muted room, and counts it in the list', async () => {
+    notifier.state = 'granted';
+    conversations = [general, { ...ops, muted: true }, withBob];
+    visibility = 'hidden';
+    const live = await renderApp();
+    // Not a mention of alice: nothing, as before (a muted room).
+    act(() =>
+      deliver(
+        live,
+        chatMessage({
+          conversationId: ops.id,
+          sender: bob,
+          text: '@carol look',
+          mentions: [carol],
+        }),
+      ),
+    );
+    expect(notifier.shown).toEqual([]);
+    act(() =>
+      deliver(
+        live,
+        chatMessage({
+          conversationId: ops.id,
+          sender: bob,
+          text: '@alice can you look?',
+          mentions: [alice],
+        }),
+      ),
+    );
+    expect(notifier.shown.map(({ title, body, tag }) => ({ title, body, tag }))).toEqual([
+      { title: 'bob mentioned you in #ops', body: '@alice can you look?', tag: ops.id },
+    ]);
+    expect(entry(/#ops/).getAttribute('aria-label')).toBe('#ops, muted, 1 mention, 2 unread');
+    expect(within(entry(/#ops/)).getByText('@1')).toBeTruthy();
+
+    visibility = 'visible';
+    act(() => notifier.shown[0]!.click());
+    await waitFor(() => expect(window.location.pathname).toBe('/r/r-ops'));
+  });
+
+  it('shows the unread mentions the list answer counted, muted or not', async () => {
+    conversations = [general, { ...ops, muted: true, unread: 5, unreadMentions: 2 }, withBob];
+    await renderApp();
+    expect(entry(/#ops/).getAttribute('aria-label')).toBe('#ops, muted, 2 mentions, 5 unread');
+    expect(within(entry(/#ops/)).getByText('@2')).toBeTruthy();
+    expect(within(entry(/#general/)).queryByText(/^@/)).toBeNull();
   });
 });

@@ -78,6 +78,10 @@ export function ChatView({
   const { status, sendTyping } = useChatConnection(createConnection, {
     // Called only after render, when everything below exists.
     onMessage: (message) => handleMessage(message),
+    onMessageChanged: (message) => {
+      sinks.current.get(message.conversationId)?.changed(message);
+      conversations.messageChanged(message);
+    },
     onUserJoined: (person) => presence.joined(person),
     onUserLeft: (userId) => presence.left(userId),
     onTyping: (notice) => sinks.current.get(notice.conversationId)?.typing(notice),
@@ -130,23 +134,28 @@ export function ChatView({
       attention.visible &&
       attention.focused &&
       (atEnd.current.get(conversationId) ?? true);
-    conversations.messageArrived(message, !fromMe && !reading);
+    const mentionsMe = !fromMe && (message.mentions ?? []).some((m) => m.id === me.id);
+    conversations.messageArrived(message, !fromMe && !reading, mentionsMe);
     // A conversation this list does not have yet (its event may still be on its way).
     if (!summary) conversations.refresh();
     const direct = summary ? summary.kind === 'direct' : message.isPrivate;
-    if (
-      !fromMe &&
-      direct &&
-      !summary?.muted &&
-      document.visibilityState === 'hidden' &&
-      notifier.permission() === 'granted'
-    ) {
+    // Direct messages call unless muted; a mention calls even in a muted conversation (the
+    // person was called by name), as in Slack.
+    const calls = !fromMe && ((direct && !summary?.muted) || mentionsMe);
+    if (calls && document.visibilityState === 'hidden' && notifier.permission() === 'granted') {
+      const where = summary && summary.kind === 'room' ? ` in #${summary.name}` : '';
       notifier.show(
-        message.sender.name,
+        mentionsMe && !direct
+          ? `${message.sender.name} mentioned you${where}`
+          : message.sender.name,
         { body: notificationBody(message.text), tag: conversationId },
         () => {
           window.focus();
-          openRoute({ kind: 'direct', userId: message.sender.id });
+          openRoute(
+            direct
+              ? { kind: 'direct', userId: message.sender.id }
+              : { kind: 'room', roomId: conversationId },
+          );
         },
       );
     }

@@ -1,6 +1,10 @@
 import { useId, type MouseEvent } from 'react';
 import type { ConversationSummary } from '@chat/conversation';
-import { formatUnread, groupConversations } from '../conversations/conversation-list.js';
+import {
+  formatUnread,
+  groupConversations,
+  unreadMentionsOf,
+} from '../conversations/conversation-list.js';
 import { routePath, type Route } from '../conversations/route.js';
 
 export interface ConversationListProps {
@@ -37,6 +41,7 @@ function Entry({
   onOpen: (route: Route) => void;
 }) {
   const route = routeOf(summary);
+  const mentions = unreadMentionsOf(summary);
   const notes = summary.kind === 'direct' && summary.with?.id === meId;
   const open = (event: MouseEvent<HTMLAnchorElement>) => {
     // A plain click opens it here; with a modifier the browser opens a new tab as usual.
@@ -49,7 +54,7 @@ function Entry({
   const classes = [
     'conversation-link',
     active ? 'conversation-link--active' : '',
-    summary.unread > 0 ? 'conversation-link--unread' : '',
+    summary.unread > 0 || mentions > 0 ? 'conversation-link--unread' : '',
     summary.muted ? 'conversation-link--muted' : '',
   ]
     .filter(Boolean)
@@ -62,6 +67,7 @@ function Entry({
     name,
     summary.kind === 'direct' && !notes ? (online ? 'online' : 'offline') : '',
     summary.muted ? 'muted' : '',
+    mentions > 0 ? `${formatUnread(mentions)} ${mentions === 1 ? 'mention' : 'mentions'}` : '',
     summary.unread > 0 ? `${formatUnread(summary.unread)} unread` : '',
   ]
     .filter(Boolean)
@@ -80,6 +86,10 @@ function Entry({
         ) : null}
         <span className="conversation-link__name">{name}</span>
         {summary.muted ? <span className="conversation-link__muted">muted</span> : null}
+        {/* Like Slack: "@2" for mentions, beside the count, and also when muted. */}
+        {mentions > 0 ? (
+          <span className="badge badge--mention">@{formatUnread(mentions)}</span>
+        ) : null}
         {summary.unread > 0 ? <span className="badge">{formatUnread(summary.unread)}</span> : null}
       </a>
     </li>

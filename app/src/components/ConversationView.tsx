@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ConversationSummary } from '@chat/conversation';
-import type { ChatMessage, TypingNotice, TypingRequest } from '@chat/message';
+import type { ChatMessage, Mention, TypingNotice, TypingRequest } from '@chat/message';
 import type { CurrentUser } from '../api/auth.js';
 import { markRead } from '../api/conversations.js';
 import type { ConnectionStatus } from '../connection/chat-connection.js';
@@ -9,14 +9,19 @@ import type { WindowAttention } from '../notifications/useWindowAttention.js';
 import { createTypingThrottle } from '../presence/typing-throttle.js';
 import { useTypingNotices } from '../presence/useTypingNotices.js';
 import { useHistory } from '../timeline/useHistory.js';
+import { useJumpToMessage, type JumpTarget } from '../timeline/useJumpToMessage.js';
 import { useTimeline } from '../timeline/useTimeline.js';
+import { mentionSource } from '../mentions/mention-source.js';
 import { Composer } from './Composer.js';
+import type { MessageActionHandlers } from './MessageItem.js';
 import { MessageList } from './MessageList.js';
 import { TypingIndicator } from './TypingIndicator.js';
 
 /** What the chat routes to a mounted conversation, by the event's conversationId. */
 export interface ConversationSink {
   receive: (message: ChatMessage) => void;
+  /** A `messageChanged` event: applied if the message is held. */
+  changed: (message: ChatMessage) => void;
   typing: (notice: TypingNotice) => void;
   /** After a reconnect: fetch what was missed. */
   catchUp: () => void;
@@ -54,20 +59,24 @@ export interface ConversationViewProps {
 export function ConversationView(props: ConversationViewProps) {
   const { conversationId, summary, active, me, fetchFn, status, attention } = props;
   const { onSummary, onUnauthorized, onAtEndChange } = props;
-  const { entries, receive, send, retry } = useTimeline({
+  const timeline = useTimeline({ conversationId, me, fetchFn, onUnauthorized });
+  const { entries, receive, receiveChanged, send, retry } = timeline;
+  const typing = useTypingNotices({ meId: me.id });
+  const history = useHistory({
     conversationId,
-    me,
     fetchFn,
+    entries,
+    receive,
+    receiveChanged,
+    status,
     onUnauthorized,
   });
-  const typing = useTypingNotices({ meId: me.id });
-  const history = useHistory({ conversationId, fetchFn, entries, receive, status, onUnauthorized });
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const [atEnd, setAtEnd] = useState(true);
 
   // The sink's functions are stable; they read the latest hooks through this ref.
-  const latest = useRef({ receive, typing, history });
-  latest.current = { receive, typing, history };
+  const latest = useRef({ receive, receiveChanged, typing, history });
+  latest.current = { receive, receiveChanged, typing, history };
   const { register } = props;
   useEffect(
     () =>
@@ -76,6 +85,7 @@ export function ConversationView(props: ConversationViewProps) {
           latest.current.receive([message]);
           latest.current.typing.messageFrom(message.sender.id);
         },
+        changed: (message) => latest.current.receiveChanged([message]),
         typing: (notice) => latest.current.typing.noticed(notice),
         catchUp: () => latest.current.history.catchUp(),
       }),
@@ -131,6 +141,59 @@ export function ConversationView(props: ConversationViewProps) {
   const dividerBeforeId = firstUnreadId(entries, openedAt, me.id);
   const canSend = status === 'connected';
 
+  const [replyingTo, setReplyingTo] = useState<ChatMessage | undefined>(undefined);
+  const [editRequest, setEditRequest] = useState<JumpTarget | undefined>(undefined);
+  const jump = useJumpToMessage(entries, history.loadEarlierUntil);
+
+  const entriesRef = useRef(entries);
+  entriesRef.current = entries;
+  const focusComposer = useCallback(() => textareaRef.current?.focus(), []);
+  const editLast = useCallback(() => {
+    const last = entriesRef.current.findLast(
+      (entry) =>
+        entry.message.sender.id === me.id && entry.delivery === 'sent' && !entry.message.deleted,
+    );
+    if (last) setEditRequest((current) => ({ id: last.message.id, seq: (current?.seq ?? 0) + 1 }));
+  }, [me.id]);
+  const { jumpTo } = jump;
+  const { edit, remove, toggleReaction } = timeline;
+  const actions = useMemo<MessageActionHandlers>(
+    () => ({
+      onReply: (message) => {
+        setReplyingTo(message);
+        textareaRef.current?.focus();
+      },
+      onJumpTo: jumpTo,
+      onToggleReaction: toggleReaction,
+      onEdit: edit,
+      onDelete: remove,
+    }),
+    [jumpTo, edit, remove, toggleReaction],
+  );
+
+  const mentions = useMemo(
+    () =>
+      mentionSource(
+        conversationId,
+        summary && { kind: summary.kind, ...(summary.with ? { with: summary.with } : {}) },
+        { id: me.id, name: me.name },
+        fetchFn,
+      ),
+    // The source keeps its own cache of a room's members: rebuilt only when who may read changes.
+    [conversationId, summary?.kind, summary?.with?.id, me.id, me.name, fetchFn],
+  );
+
+  const sendMessage = useCallback(
+    (text: string, picked?: Mention[]) => {
+      send(text, {
+        ...(replyingTo ? { replyTo: replyingTo } : {}),
+        ...(picked ? { mentions: picked } : {}),
+      });
+      setReplyingTo(undefined);
+    },
+    [send, replyingTo],
+  );
+
   return (
     <section
       className="conversation"
@@ -144,20 +207,35 @@ export function ConversationView(props: ConversationViewProps) {
           meId={me.id}
           onSelectSender={props.onSelectPerson}
           onRetry={retry}
+          // Someone previewing a public room before joining can read, not act.
+          {...(props.notMember ? {} : { actions })}
           history={history.controls}
           {...(dividerBeforeId ? { dividerBeforeId } : {})}
+          {...(jump.target ? { jumpTarget: jump.target } : {})}
+          {...(editRequest ? { editRequest } : {})}
+          onRequestedEditDone={focusComposer}
           onAtEndChange={handleAtEnd}
         />
       </div>
+      <p className="conversation__notice" aria-live="polite">
+        {jump.notice}
+      </p>
       <TypingIndicator typists={typing.typists} />
       <footer className="conversation__composer">
         {props.notMember ?? (
           <Composer
             canSend={canSend}
             placeholder={props.placeholder}
-            onSend={send}
+            onSend={sendMessage}
             textareaRef={textareaRef}
             onTyping={announceTyping}
+            mentionSource={mentions}
+            onEditLast={editLast}
+            {...(replyingTo ? { replyingTo } : {})}
+            onCancelReply={() => {
+              setReplyingTo(undefined);
+              textareaRef.current?.focus();
+            }}
           />
         )}
       </footer>

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { TimelineEntry } from '../timeline/timeline.js';
 import { alice, bob, chatMessage } from '../test/messages.js';
+import { formattingReady } from '../formatting/formatted-text.js';
 import { MessageList } from './MessageList.js';
 
 function renderList(entries: TimelineEntry[], meId = alice.id) {
@@ -111,5 +112,123 @@ describe('message rendering', () => {
   it('says so when there are no messages yet', () => {
     renderList([]);
     expect(screen.getByRole('log', { name: 'Messages' }).textContent).toMatch(/no messages yet/i);
+  });
+});
+
+describe('formatted messages', () => {
+  it('highlights a mention of the viewer and renders markup, links and HTML harmlessly', async () => {
+    await formattingReady;
+    const message = chatMessage({
+      sender: bob,
+      text: '@alice **look** <script>alert(1)</script> [x](javascript:alert(1)) ![i](https://example.com/a.png) https://example.com',
+      mentions: [alice],
+    });
+    const { items } = renderList([sent(message)]);
+    const item = items()[0]!;
+    expect(item.querySelector('.mention-me')?.textContent).toBe('@alice');
+    expect(item.querySelector('strong')?.textContent).toBe('look');
+    expect(item.querySelector('script, img')).toBeNull();
+    expect(item.textContent).toContain('<script>alert(1)</script>');
+    const links = [...item.querySelectorAll('a')];
+    expect(links.map((link) => link.getAttribute('href'))).toEqual(['https://example.com/']);
+    expect(links[0]?.getAttribute('rel')).toBe('noopener noreferrer');
+  });
+
+  it('shows "(edited)" and a deleted message as such, without its actions', () => {
+    const edited = chatMessage({
+      sender: alice,
+      text: 'fixed',
+      editedAt: '2026-01-01T13:00:00Z',
+      version: 1,
+    });
+    const deleted = chatMessage({ sender: bob, text: '', deleted: true, version: 2 });
+    const { items } = renderList([sent(edited), sent(deleted)]);
+    expect(within(items()[0]!).getByText('(edited)')).toBeTruthy();
+    expect(items()[1]!.querySelector('.message__text')?.textContent).toBe(
+      'This message was deleted',
+    );
+  });
+});
+
+describe('message actions by keyboard', () => {
+  it('is one tab stop; arrows move along it; the emoji picker opens and closes by keyboard', async () => {
+    const user = userEvent.setup();
+    const actions = {
+      onReply: vi.fn(),
+      onJumpTo: vi.fn(),
+      onToggleReaction: vi.fn(() => Promise.resolve()),
+      onEdit: vi.fn(() => Promise.resolve()),
+      onDelete: vi.fn(() => Promise.resolve()),
+    };
+    const message = chatMessage({ sender: alice, text: 'mine to act on' });
+    render(
+      <MessageList
+        entries={[sent(message)]}
+        meId={alice.id}
+        onSelectSender={vi.fn()}
+        onRetry={vi.fn()}
+        actions={actions}
+      />,
+    );
+    const toolbar = screen.getByRole('toolbar', { name: 'Actions for your message' });
+    const buttons = within(toolbar).getAllByRole('button');
+    expect(buttons.map((b) => b.textContent)).toEqual(['Reply', 'React', 'Edit', 'Delete']);
+    expect(buttons.map((b) => b.tabIndex)).toEqual([0, -1, -1, -1]);
+
+    await user.tab(); // the log
+    await user.tab();
+    expect(document.activeElement).toBe(buttons[0]);
+    await user.keyboard('{ArrowRight}');
+    expect(document.activeElement).toBe(buttons[1]);
+    expect(buttons.map((b) => b.tabIndex)).toEqual([-1, 0, -1, -1]);
+    await user.keyboard('{End}');
+    expect(document.activeElement).toBe(buttons[3]);
+    await user.keyboard('{ArrowRight}'); // wraps
+    expect(document.activeElement).toBe(buttons[0]);
+
+    await user.keyboard('{ArrowRight}{Enter}');
+    const picker = screen.getByRole('group', { name: 'Add a reaction' });
+    expect(document.activeElement).toBe(
+      within(picker).getByRole('button', { name: 'React with 👍' }),
+    );
+    expect(buttons[1]?.getAttribute('aria-expanded')).toBe('true');
+    await user.keyboard('{Tab}{Enter}'); // ❤️
+    expect(actions.onToggleReaction).toHaveBeenCalledExactlyOnceWith(message.id, '❤️');
+    expect(screen.queryByRole('group', { name: 'Add a reaction' })).toBeNull();
+    expect(document.activeElement).toBe(buttons[1]);
+
+    await user.keyboard('{Enter}{Escape}');
+    expect(screen.queryByRole('group', { name: 'Add a reaction' })).toBeNull();
+    expect(document.activeElement).toBe(buttons[1]);
+  });
+
+  it('offers no Edit or Delete on someone else’s message, and no actions while sending', () => {
+    const actions = {
+      onReply: vi.fn(),
+      onJumpTo: vi.fn(),
+      onToggleReaction: vi.fn(() => Promise.resolve()),
+      onEdit: vi.fn(() => Promise.resolve()),
+      onDelete: vi.fn(() => Promise.resolve()),
+    };
+    render(
+      <MessageList
+        entries={[
+          sent(chatMessage({ sender: bob, text: 'theirs' })),
+          { message: chatMessage({ sender: alice, text: 'on its way' }), delivery: 'pending' },
+        ]}
+        meId={alice.id}
+        onSelectSender={vi.fn()}
+        onRetry={vi.fn()}
+        actions={actions}
+      />,
+    );
+    const toolbars = screen.getAllByRole('toolbar');
+    expect(toolbars).toHaveLength(1);
+    expect(toolbars[0]?.getAttribute('aria-label')).toBe('Actions for bob’s message');
+    expect(
+      within(toolbars[0]!)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Reply', 'React']);
   });
 });

@@ -1,12 +1,16 @@
 import { Fragment, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TimelineEntry } from '../timeline/timeline.js';
+import type { JumpTarget } from '../timeline/useJumpToMessage.js';
 import { HistoryBottom, HistoryTop, type HistoryControls } from './HistoryNotice.js';
 import { MessageItem, type MessageItemProps } from './MessageItem.js';
 
 /** How close to the bottom still counts as "reading the newest". */
 const STICKY_BOTTOM_PX = 48;
 
-export interface MessageListProps extends Omit<MessageItemProps, 'entry'> {
+export interface MessageListProps extends Omit<
+  MessageItemProps,
+  'entry' | 'highlighted' | 'editRequest' | 'onRequestedEditDone'
+> {
   entries: readonly TimelineEntry[];
   /** Loading state and actions of the history; without it the list shows live messages only. */
   history?: HistoryControls;
@@ -14,6 +18,12 @@ export interface MessageListProps extends Omit<MessageItemProps, 'entry'> {
   dividerBeforeId?: string;
   /** Whether the newest message is in view, each time that changes (and once at first). */
   onAtEndChange?: (atEnd: boolean) => void;
+  /** Scrolled to and focused once it is rendered, and marked while set. */
+  jumpTarget?: JumpTarget;
+  /** Opens the editor of this message (a new `seq` each time). */
+  editRequest?: JumpTarget;
+  /** The editor it opened closed: the focus goes back where the request came from. */
+  onRequestedEditDone?: () => void;
 }
 
 /** Where the first message sat in the view, to put it back there when earlier ones arrive. */
@@ -40,10 +50,15 @@ export function MessageList({
   meId,
   onSelectSender,
   onRetry,
+  actions,
   history,
   dividerBeforeId,
   onAtEndChange,
+  jumpTarget,
+  editRequest,
+  onRequestedEditDone,
 }: MessageListProps) {
+  const jumpedRef = useRef<number | undefined>(undefined);
   const logRef = useRef<HTMLDivElement>(null);
   const atBottomRef = useRef(true);
   const [atEnd, setAtEnd] = useState(true);
@@ -86,6 +101,19 @@ export function MessageList({
       setHasUnseen(false);
     } else if (lastChanged) {
       setHasUnseen(true);
+    }
+    // A jump waits until its message is rendered (it may arrive with an earlier page).
+    if (jumpTarget && jumpedRef.current !== jumpTarget.seq) {
+      const element = messageElement(log, jumpTarget.id);
+      if (element) {
+        jumpedRef.current = jumpTarget.seq;
+        // jsdom has no scrollIntoView.
+        element.scrollIntoView?.({ block: 'center' });
+        element.focus({ preventScroll: true });
+        atBottomRef.current =
+          log.scrollHeight - log.scrollTop - log.clientHeight <= STICKY_BOTTOM_PX;
+        setAtEnd(atBottomRef.current);
+      }
     }
     rememberAnchor();
   });
@@ -149,6 +177,12 @@ export function MessageList({
                   meId={meId}
                   onSelectSender={onSelectSender}
                   onRetry={onRetry}
+                  highlighted={entry.message.id === jumpTarget?.id}
+                  {...(entry.message.id === editRequest?.id
+                    ? { editRequest: editRequest.seq }
+                    : {})}
+                  {...(onRequestedEditDone ? { onRequestedEditDone } : {})}
+                  {...(actions ? { actions } : {})}
                 />
               </Fragment>
             ))}

@@ -12,6 +12,8 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'of
 export interface ChatConnectionEvents {
   status: (status: ConnectionStatus) => void;
   message: (message: ChatMessage) => void;
+  /** A message changed (edit, delete, reactions, its quote): the whole message as it is now. */
+  messageChanged: (message: ChatMessage) => void;
   /** After a reconnect: the place to fetch what was missed (catch-up, issue 5). */
   reconnected: () => void;
   /** The API refused to negotiate with 401: the session has ended. */

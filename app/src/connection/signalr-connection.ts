@@ -1,5 +1,6 @@
 import { CONVERSATION_REMOVED_EVENT, CONVERSATION_UPDATED_EVENT } from '@chat/conversation';
 import {
+  MESSAGE_CHANGED_EVENT,
   NEW_MESSAGE_EVENT,
   TYPING_EVENT,
   TYPING_INVOCATION,
@@ -98,6 +99,10 @@ class SignalRChatConnection implements ChatConnection {
     this.hub.on(NEW_MESSAGE_EVENT, (payload: unknown) => {
       if (isChatMessage(payload)) this.emitter.emit('message', payload);
       else console.warn('Ignored a malformed chat message event.');
+    });
+    this.hub.on(MESSAGE_CHANGED_EVENT, (payload: unknown) => {
+      if (isChatMessage(payload)) this.emitter.emit('messageChanged', payload);
+      else console.warn('Ignored a malformed messageChanged event.');
     });
     this.hub.on(USER_JOINED_EVENT, (payload: unknown) => {
       if (isOnlinePerson(payload)) this.emitter.emit('userJoined', payload);

@@ -5,6 +5,7 @@ import type { ChatConnection, ConnectionStatus, CreateChatConnection } from './c
 
 export interface ConnectionHandlers {
   onMessage: (message: ChatMessage) => void;
+  onMessageChanged?: (message: ChatMessage) => void;
   onReconnected?: () => void;
   onUnauthorized: () => void;
   onUserJoined?: (person: OnlinePerson) => void;
@@ -38,6 +39,7 @@ export function useChatConnection(
     const unsubscribe = [
       connection.on('status', setStatus),
       connection.on('message', (message) => handlersRef.current.onMessage(message)),
+      connection.on('messageChanged', (message) => handlersRef.current.onMessageChanged?.(message)),
       connection.on('reconnected', () => handlersRef.current.onReconnected?.()),
       connection.on('unauthorized', () => handlersRef.current.onUnauthorized()),
       connection.on('userJoined', (person) => handlersRef.current.onUserJoined?.(person)),

@@ -149,4 +149,12 @@ describe('listing and counting', () => {
     expect(windowTitle(0)).toBe('Chat');
     expect(windowTitle(150)).toBe('(99+) Chat');
   });
+
+  it('counts the mentions of muted conversations in the title, not their other messages', () => {
+    const total = titleUnread([
+      room('general', 'general', { unread: 2, unreadMentions: 1 }),
+      room('r1', 'r1', { unread: 7, unreadMentions: 2, muted: true }),
+    ]);
+    expect(total).toBe(4);
+  });
 });

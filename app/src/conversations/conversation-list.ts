@@ -19,8 +19,13 @@ export type ConversationEvent =
   /** One the app learnt of first (it created or joined it): kept as is if already known. */
   | { type: 'added'; summary: ConversationSummary }
   | { type: 'removed'; id: string }
-  /** `unread`: it counts as unread for me (from someone else, and not being read right now). */
-  | { type: 'messageArrived'; message: ChatMessage; unread: boolean };
+  /**
+   * `unread`: it counts as unread for me (from someone else, and not being read right now);
+   * `mentionsMe`: it also mentions me (counted in `unreadMentions` when unread).
+   */
+  | { type: 'messageArrived'; message: ChatMessage; unread: boolean; mentionsMe?: boolean }
+  /** A message changed: the last message's preview follows an edit or a delete. */
+  | { type: 'messageChanged'; message: ChatMessage };
 
 export type ConversationListAction =
   | ConversationEvent
@@ -79,10 +84,29 @@ function apply(byId: Map<string, ConversationSummary>, event: ConversationEvent)
           sentAt: message.sentAt,
         },
         unread: event.unread ? Math.min(summary.unread + 1, MAX_UNREAD + 1) : summary.unread,
+        ...(event.unread && event.mentionsMe
+          ? { unreadMentions: Math.min((summary.unreadMentions ?? 0) + 1, MAX_UNREAD + 1) }
+          : {}),
+      });
+      return;
+    }
+    case 'messageChanged': {
+      const { message } = event;
+      const summary = byId.get(message.conversationId);
+      const last = summary?.lastMessage;
+      if (!summary || last?.id !== message.id) return;
+      byId.set(summary.id, {
+        ...summary,
+        lastMessage: { ...last, text: previewText(message.text) },
       });
       return;
     }
   }
+}
+
+/** "@2": unread messages that mention me; shown even for muted conversations. */
+export function unreadMentionsOf(summary: ConversationSummary): number {
+  return summary.unreadMentions ?? 0;
 }
 
 export function conversationListReducer(
@@ -93,7 +117,8 @@ export function conversationListReducer(
     case 'updated':
     case 'added':
     case 'removed':
-    case 'messageArrived': {
+    case 'messageArrived':
+    case 'messageChanged': {
       const byId = new Map(state.byId);
       apply(byId, action);
       const refresh = state.refresh && {
@@ -145,11 +170,13 @@ export function groupConversations(conversations: Iterable<ConversationSummary>)
 /**
  * The total for the window title. Muted conversations are left out (as Slack does): muting
  * means "do not call me for this", and a title that counts up is a call. Their own badges in
- * the list still show their counts.
+ * the list still show their counts. Their mentions do count: someone called me by name.
  */
 export function titleUnread(conversations: Iterable<ConversationSummary>): number {
   let total = 0;
-  for (const summary of conversations) if (!summary.muted) total += summary.unread;
+  for (const summary of conversations) {
+    total += summary.muted ? unreadMentionsOf(summary) : summary.unread;
+  }
   return total;
 }
 

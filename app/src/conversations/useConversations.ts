@@ -18,8 +18,13 @@ export interface ConversationsApi {
   /** A conversation this tab created or joined; the API's own event may have come first. */
   added: (summary: ConversationSummary) => void;
   removed: (id: string) => void;
-  /** A live message: moves its conversation's last message (and unread count, if `unread`). */
-  messageArrived: (message: ChatMessage, unread: boolean) => void;
+  /**
+   * A live message: moves its conversation's last message (and unread count, if `unread`; and
+   * its unread mentions, if it also mentions me).
+   */
+  messageArrived: (message: ChatMessage, unread: boolean, mentionsMe?: boolean) => void;
+  /** A `messageChanged` event: the preview follows an edit or delete of the last message. */
+  messageChanged: (message: ChatMessage) => void;
   /** Load the list again (a message came for a conversation it does not have yet). */
   refresh: () => void;
 }
@@ -68,8 +73,12 @@ export function useConversations({
   );
   const removed = useCallback((id: string) => dispatch({ type: 'removed', id }), []);
   const messageArrived = useCallback(
-    (message: ChatMessage, unread: boolean) =>
-      dispatch({ type: 'messageArrived', message, unread }),
+    (message: ChatMessage, unread: boolean, mentionsMe = false) =>
+      dispatch({ type: 'messageArrived', message, unread, mentionsMe }),
+    [],
+  );
+  const messageChanged = useCallback(
+    (message: ChatMessage) => dispatch({ type: 'messageChanged', message }),
     [],
   );
 
@@ -80,6 +89,7 @@ export function useConversations({
     added,
     removed,
     messageArrived,
+    messageChanged,
     refresh,
   };
 }

@@ -46,6 +46,11 @@ export class FakeConnection implements ChatConnection {
     this.emitter.emit('message', message);
   }
 
+  /** A `messageChanged` event: the message as it is now. */
+  change(message: ChatMessage): void {
+    this.emitter.emit('messageChanged', message);
+  }
+
   endSession(): void {
     this.emitter.emit('unauthorized');
   }

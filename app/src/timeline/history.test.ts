@@ -19,6 +19,9 @@ function setup(server: HistoryServer, pageSize = 3) {
   const receive = (messages: readonly ChatMessage[]) => {
     timeline = timelineReducer(timeline, { type: 'received', messages });
   };
+  const receiveChanged = (messages: readonly ChatMessage[]) => {
+    timeline = timelineReducer(timeline, { type: 'changed', messages });
+  };
   const sync = new HistorySync({
     fetchPage: async (query): Promise<MessagePage> => {
       await Promise.resolve();
@@ -31,6 +34,7 @@ function setup(server: HistoryServer, pageSize = 3) {
       return server.page(params);
     },
     receive,
+    receiveChanged,
     newestConfirmed: () => timeline.entries.at(-1)?.message,
     onChange: (state) => states.push(state),
     describeFailure: (error) => (error instanceof Error ? error.message : 'unknown'),
@@ -43,6 +47,7 @@ function setup(server: HistoryServer, pageSize = 3) {
     receive,
     failNext: (count = 1) => void (failNext = count),
     texts: () => timeline.entries.map((entry) => entry.message.text),
+    entries: () => timeline.entries,
     ids: () => timeline.entries.map((entry) => entry.message.id),
   };
 }
@@ -163,6 +168,7 @@ describe('HistorySync', () => {
         return server.page(params);
       },
       receive: () => {},
+      receiveChanged: () => {},
       newestConfirmed: () => server.messages[0],
       onChange: () => {},
       describeFailure: () => 'failed',
@@ -219,5 +225,59 @@ describe('HistorySync', () => {
     await sync.loadEarlier();
     expect(sync.state.earlier).toBe('idle');
     expect(texts()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+  });
+
+  it('applies the changes made while away to the messages held, and adds no others', async () => {
+    const server = new HistoryServer(0);
+    const messages = conversation(6);
+    server.add(...messages);
+    const { sync, texts, entries } = setup(server, 3);
+    await sync.loadLatest(); // m3 m4 m5
+    await sync.catchUp();
+    sync.connectionLost();
+    // Offline: m4 is edited, m5 deleted, m0 (not held) edited; then two new messages.
+    const later = Date.now() + 1;
+    server.change({ ...messages[4]!, text: 'm4 edited', version: 1 }, later);
+    server.change({ ...messages[5]!, text: '', deleted: true, version: 1 }, later);
+    server.change({ ...messages[0]!, text: 'm0 edited', version: 1 }, later);
+    server.add(...conversation(2, 60));
+    await sync.catchUp();
+    expect(texts()).toEqual(['m3', 'm4 edited', '', 'm60', 'm61']);
+    expect(entries()[2]?.message.deleted).toBe(true);
+    expect(sync.state.catchUpFailed).toBe(false);
+  });
+
+  it('loads earlier pages until the replied-to message is among them, and stops there', async () => {
+    const server = new HistoryServer();
+    const messages = conversation(20);
+    server.add(...messages);
+    const { sync, ids } = setup(server, 3);
+    await sync.loadLatest(); // m17..m19
+    expect(await sync.loadEarlierUntil(messages[9]!.id)).toBe('found');
+    expect(ids()).toContain(messages[9]!.id);
+    // Pages [14..16], [11..13], [8..10]: three, no more.
+    expect(server.queries).toHaveLength(4);
+  });
+
+  it('says not found at the start of the conversation or after its bound of pages', async () => {
+    const server = new HistoryServer();
+    server.add(...conversation(20));
+    const { sync } = setup(server, 3);
+    await sync.loadLatest();
+    expect(await sync.loadEarlierUntil('not-in-this-conversation', 2)).toBe('not-found');
+    expect(server.queries).toHaveLength(3);
+    expect(await sync.loadEarlierUntil('not-in-this-conversation')).toBe('not-found');
+    expect(sync.state.olderCursor).toBeUndefined();
+    expect(server.queries).toHaveLength(7); // the start was reached: 20 messages in pages of 3
+  });
+
+  it('reports a failed page during the search (the button can try again)', async () => {
+    const server = new HistoryServer();
+    server.add(...conversation(20));
+    const { sync, failNext } = setup(server, 3);
+    await sync.loadLatest();
+    failNext();
+    expect(await sync.loadEarlierUntil('anything')).toBe('failed');
+    expect(sync.state.earlier).toBe('failed');
   });
 });

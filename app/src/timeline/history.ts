@@ -28,6 +28,8 @@ export interface HistoryDependencies {
   fetchPage: (query: PageQuery) => Promise<MessagePage>;
   /** Merges messages into the timeline (by id). */
   receive: (messages: readonly ChatMessage[]) => void;
+  /** Applies catch-up's changed messages to the ones the timeline holds (by id and version). */
+  receiveChanged: (messages: readonly ChatMessage[]) => void;
   /** The newest message the timeline holds as the server stamped it (not an optimistic copy). */
   newestConfirmed: () => ChatMessage | undefined;
   onChange: (state: HistoryState) => void;
@@ -51,6 +53,15 @@ export const PAGE_SIZE = 50;
  */
 export const CATCH_UP_PAGE_SIZE = 200;
 
+/**
+ * How many earlier pages a jump to a replied-to message loads before it says "not found":
+ * 20 pages of 50 reach a thousand messages back, further than anyone scrolls by hand.
+ */
+export const MAX_JUMP_PAGES = 20;
+
+/** How a search through earlier pages ended. */
+export type EarlierSearch = 'found' | 'not-found' | 'failed';
+
 export const initialHistory: HistoryState = {
   latest: 'loading',
   earlier: 'idle',
@@ -70,6 +81,8 @@ export class HistorySync {
    * live after the reconnect are newer than the gap, so they must not move its start.
    */
   private gapAfter: ChatMessage | typeof NOTHING_HELD | undefined;
+  /** The earlier page being loaded: a jump and the button share it. */
+  private earlierRun: Promise<MessagePage | 'failed' | undefined> | undefined;
 
   constructor(private readonly deps: HistoryDependencies) {}
 
@@ -103,16 +116,44 @@ export class HistorySync {
 
   /** The page just older than the oldest loaded; ignored while one loads or none is left. */
   async loadEarlier(): Promise<void> {
-    const cursor = this.current.olderCursor;
-    if (cursor === undefined || this.current.earlier === 'loading') return;
-    this.update({ earlier: 'loading' });
-    try {
-      const page = await this.deps.fetchPage({ before: cursor, limit: this.pageSize });
-      this.deps.receive(page.messages);
-      this.update({ earlier: 'idle', olderCursor: page.olderCursor, failure: undefined });
-    } catch (error) {
-      this.update({ earlier: 'failed', failure: this.deps.describeFailure(error) });
+    await this.loadEarlierPage();
+  }
+
+  /**
+   * Loads earlier pages until one brings `messageId` (a reply's original), at most `maxPages`:
+   * 'not-found' when the start of the conversation or the bound came first.
+   */
+  async loadEarlierUntil(messageId: string, maxPages = MAX_JUMP_PAGES): Promise<EarlierSearch> {
+    for (let pages = 0; pages < maxPages; pages += 1) {
+      const page = await this.loadEarlierPage();
+      if (page === 'failed') return 'failed';
+      if (page === undefined) return 'not-found';
+      if (page.messages.some((message) => message.id === messageId)) return 'found';
     }
+    return 'not-found';
+  }
+
+  /** The next earlier page (shared with a load already under way); undefined: none is left. */
+  private loadEarlierPage(): Promise<MessagePage | 'failed' | undefined> {
+    if (this.earlierRun) return this.earlierRun;
+    const cursor = this.current.olderCursor;
+    if (cursor === undefined) return Promise.resolve(undefined);
+    this.update({ earlier: 'loading' });
+    const run = (async (): Promise<MessagePage | 'failed'> => {
+      try {
+        const page = await this.deps.fetchPage({ before: cursor, limit: this.pageSize });
+        this.deps.receive(page.messages);
+        this.update({ earlier: 'idle', olderCursor: page.olderCursor, failure: undefined });
+        return page;
+      } catch (error) {
+        this.update({ earlier: 'failed', failure: this.deps.describeFailure(error) });
+        return 'failed';
+      } finally {
+        this.earlierRun = undefined;
+      }
+    })();
+    this.earlierRun = run;
+    return run;
   }
 
   private get pageSize(): number {
@@ -161,10 +202,10 @@ export class HistorySync {
     }
     try {
       let page = await this.deps.fetchPage({ since: from.sentAt, limit: this.catchUpPageSize });
-      this.deps.receive(page.messages);
+      this.receivePage(page);
       for (let pages = 1; page.hasNewer && page.newerCursor && pages < MAX_CATCH_UP_PAGES;) {
         page = await this.deps.fetchPage({ after: page.newerCursor, limit: this.catchUpPageSize });
-        this.deps.receive(page.messages);
+        this.receivePage(page);
         pages += 1;
       }
       if (page.hasNewer) {
@@ -181,6 +222,12 @@ export class HistorySync {
     } catch (error) {
       this.update({ catchUpFailed: true, failure: this.deps.describeFailure(error) });
     }
+  }
+
+  /** A catch-up page: new messages, and the changes of older ones made while away. */
+  private receivePage(page: MessagePage): void {
+    this.deps.receive(page.messages);
+    if (page.changed && page.changed.length > 0) this.deps.receiveChanged(page.changed);
   }
 
   private update(change: Partial<HistoryState>): void {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { alice, chatMessage } from '../test/messages.js';
+import { alice, bob, carol, chatMessage } from '../test/messages.js';
 import {
   createPendingMessage,
   emptyTimeline,
+  MAX_PARKED_CHANGES,
   timelineReducer,
   type TimelineAction,
   type TimelineState,
@@ -33,11 +34,11 @@ describe('timeline', () => {
     expect(ids(run({ type: 'received', messages: [b, a] }))).toEqual(['aaaa', 'bbbb']);
   });
 
-  it('keeps a message once when it arrives twice, with the latest copy', () => {
+  it('keeps a message once when it arrives twice, with the newer version', () => {
     const message = chatMessage({ text: 'first copy' });
     const state = run(
       { type: 'received', messages: [message] },
-      { type: 'received', messages: [{ ...message, text: 'second copy' }] },
+      { type: 'received', messages: [{ ...message, text: 'second copy', version: 1 }] },
     );
     expect(state.entries).toHaveLength(1);
     expect(state.entries[0]?.message.text).toBe('second copy');
@@ -123,5 +124,105 @@ describe('timeline', () => {
       { type: 'sendStarted', message: pending },
     );
     expect(ids(state)).toEqual([earlier.id, 'mine', later.id]);
+  });
+});
+
+describe('timeline versions (messages that change after they were sent)', () => {
+  const texts = (state: TimelineState) => state.entries.map((entry) => entry.message.text);
+
+  it('replaces a held message only with a higher version, whatever the order of arrival', () => {
+    const original = chatMessage({ text: 'v0' });
+    const edited = { ...original, text: 'v1', version: 1, editedAt: '2026-01-01T13:00:00.000Z' };
+    const reacted = {
+      ...edited,
+      version: 2,
+      reactions: [{ emoji: '👍', count: 1, people: [alice] }],
+    };
+    // The events overtake each other; a history page brings the original late.
+    const state = run(
+      { type: 'received', messages: [original] },
+      { type: 'changed', messages: [reacted] },
+      { type: 'changed', messages: [edited] },
+      { type: 'received', messages: [original] },
+    );
+    expect(state.entries).toHaveLength(1);
+    expect(state.entries[0]?.message).toEqual(reacted);
+  });
+
+  it('treats an equal version as the same state: nothing changes', () => {
+    const message = chatMessage({ text: 'same', version: 3 });
+    const state = run({ type: 'received', messages: [message] });
+    expect(timelineReducer(state, { type: 'received', messages: [{ ...message }] })).toBe(state);
+    expect(timelineReducer(state, { type: 'changed', messages: [{ ...message }] })).toBe(state);
+  });
+
+  it('does not add a changed message it does not hold (it may be far older than the page)', () => {
+    const held = chatMessage();
+    const elsewhere = chatMessage({ text: 'edited', version: 1 });
+    const state = run(
+      { type: 'received', messages: [held] },
+      { type: 'changed', messages: [elsewhere] },
+    );
+    expect(ids(state)).toEqual([held.id]);
+  });
+
+  it('keeps a change that overtook its message and applies it when the older copy arrives', () => {
+    const original = chatMessage({ text: 'before' });
+    const deleted = { ...original, text: '', deleted: true as const, version: 1 };
+    const state = run(
+      { type: 'changed', messages: [deleted] },
+      { type: 'received', messages: [original] },
+    );
+    expect(state.entries.map((entry) => entry.message)).toEqual([deleted]);
+    expect(state.parked.size).toBe(0);
+  });
+
+  it('remembers a bounded number of changes of messages not held', () => {
+    const changes = Array.from({ length: MAX_PARKED_CHANGES + 5 }, () =>
+      chatMessage({ version: 1 }),
+    );
+    const state = run({ type: 'changed', messages: changes });
+    expect(state.parked.size).toBe(MAX_PARKED_CHANGES);
+    // The oldest were forgotten first.
+    expect(state.parked.has(changes[0]!.id)).toBe(false);
+    expect(state.parked.has(changes.at(-1)!.id)).toBe(true);
+  });
+
+  it('lets the server answer win over an optimistic copy and marks it sent', () => {
+    const pending = createPendingMessage({
+      id: 'own-1',
+      text: 'mine',
+      sender: alice,
+      conversationId: 'general',
+    });
+    const stored = { ...pending, sentAt: '2026-01-01T12:00:00.000Z', version: 0 };
+    const state = run(
+      { type: 'sendStarted', message: pending },
+      { type: 'changed', messages: [{ ...stored, version: 1, text: 'mine, edited' }] },
+    );
+    expect(state.entries[0]?.delivery).toBe('sent');
+    expect(texts(state)).toEqual(['mine, edited']);
+  });
+
+  it('shows a pending reply with the quote of the original, cut as the API cuts it', () => {
+    const original = chatMessage({ sender: bob, text: '🙂'.repeat(150) });
+    const reply = createPendingMessage({
+      id: 'reply',
+      text: 'yes',
+      sender: alice,
+      conversationId: 'general',
+      replyTo: original,
+      mentions: [carol],
+    });
+    expect(reply.replyTo).toEqual({ id: original.id, sender: bob, quote: '🙂'.repeat(100) });
+    expect(reply.mentions).toEqual([carol]);
+    const gone = createPendingMessage({
+      id: 'reply-2',
+      text: 'too late',
+      sender: alice,
+      conversationId: 'general',
+      replyTo: { ...original, text: '', deleted: true },
+    });
+    expect(gone.replyTo).toEqual({ id: original.id, sender: bob, quote: '', deleted: true });
   });
 });

@@ -4,7 +4,7 @@ import { ApiError } from '../api/api-error.js';
 import { fetchMessagePage } from '../api/messages.js';
 import type { HistoryControls } from '../components/HistoryNotice.js';
 import type { ConnectionStatus } from '../connection/chat-connection.js';
-import { HistorySync, initialHistory, type HistoryState } from './history.js';
+import { HistorySync, initialHistory, type EarlierSearch, type HistoryState } from './history.js';
 import { newestConfirmed, type TimelineEntry } from './timeline.js';
 
 export interface HistoryApi {
@@ -12,6 +12,8 @@ export interface HistoryApi {
   controls: HistoryControls;
   /** Fetch what was missed; call after every reconnect (calls close together coalesce). */
   catchUp: () => void;
+  /** Loads earlier pages until `messageId` is among them (bounded). */
+  loadEarlierUntil: (messageId: string) => Promise<EarlierSearch>;
 }
 
 function describeLoadError(error: unknown): string {
@@ -32,13 +34,16 @@ export function useHistory(options: {
   fetchFn: typeof fetch;
   entries: readonly TimelineEntry[];
   receive: (messages: readonly ChatMessage[]) => void;
+  receiveChanged: (messages: readonly ChatMessage[]) => void;
   status: ConnectionStatus;
   onUnauthorized: () => void;
 }): HistoryApi {
-  const { conversationId, fetchFn, entries, receive, status, onUnauthorized } = options;
+  const { conversationId, fetchFn, entries, receive, receiveChanged, status, onUnauthorized } =
+    options;
   const [state, setState] = useState<HistoryState>(initialHistory);
-  const latest = useRef({ conversationId, entries, receive, onUnauthorized, fetchFn });
-  latest.current = { conversationId, entries, receive, onUnauthorized, fetchFn };
+  const current = { conversationId, entries, receive, receiveChanged, onUnauthorized, fetchFn };
+  const latest = useRef(current);
+  latest.current = current;
 
   const [sync] = useState(
     () =>
@@ -46,6 +51,7 @@ export function useHistory(options: {
         fetchPage: (query) =>
           fetchMessagePage(latest.current.conversationId, query, latest.current.fetchFn),
         receive: (messages) => latest.current.receive(messages),
+        receiveChanged: (messages) => latest.current.receiveChanged(messages),
         newestConfirmed: () => newestConfirmed(latest.current.entries),
         onChange: setState,
         describeFailure: (error) => {
@@ -72,6 +78,10 @@ export function useHistory(options: {
   }, [status, sync]);
 
   const catchUp = useCallback(() => void sync.catchUp(), [sync]);
+  const loadEarlierUntil = useCallback(
+    (messageId: string) => sync.loadEarlierUntil(messageId),
+    [sync],
+  );
   const controls = useMemo<HistoryControls>(
     () => ({
       state,
@@ -81,5 +91,5 @@ export function useHistory(options: {
     }),
     [state, sync, catchUp],
   );
-  return { controls, catchUp };
+  return { controls, catchUp, loadEarlierUntil };
 }
