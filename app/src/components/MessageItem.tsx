@@ -75,7 +75,11 @@ function ReplyQuoteButton({
       onClick={() => onJumpTo?.(reply.id)}
     >
       <span className="message__quote-sender">{reply.sender.name}</span>
-      <span className="message__quote-text">{quote}</span>
+      {reply.deleted ? (
+        <span className="message__quote-text">{quote}</span>
+      ) : (
+        <FormattedText className="message__quote-text" text={quote} inline />
+      )}
     </button>
   );
 }

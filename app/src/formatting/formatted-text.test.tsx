@@ -152,6 +152,24 @@ describe('everything else stays text as typed', () => {
   });
 });
 
+describe('inline (a reply quote inside a button)', () => {
+  it('is a span with bold and code, links as plain text and code blocks as inline code', () => {
+    const { container } = render(
+      <FormattedText
+        text={'the **notes**: https://example.com/n and\n```\nnpm run deploy\n```'}
+        inline
+      />,
+    );
+    const root = container.firstElementChild as HTMLElement;
+    expect(root.tagName).toBe('SPAN');
+    expect(root.querySelector('strong')?.textContent).toBe('notes');
+    expect(root.querySelector('a')).toBeNull();
+    expect(root.querySelector('pre')).toBeNull();
+    expect(root.querySelector('code')?.textContent).toContain('npm run deploy');
+    expect(root.textContent).toContain('https://example.com/n');
+  });
+});
+
 describe('mentions', () => {
   function mentionSpans(root: HTMLElement) {
     return [...root.querySelectorAll('span.mention')].map((span) => ({

@@ -38,23 +38,40 @@ export interface FormattedTextProps {
   ownId?: string;
   /** Class of the wrapping `<div>` (a div, since a fenced code block is a `<pre>`). */
   className?: string;
+  /**
+   * For a quote inside a control (a reply's quote is a button): a `<span>`, links as their
+   * text (nothing interactive inside the button) and code blocks as inline code.
+   */
+  inline?: boolean;
 }
 
 /**
  * A message's text with its links, bold, italic and code. Built from React elements only: the
  * text never becomes HTML, so nothing in a message can add markup, scripts or attributes.
  */
-export function FormattedText({ text, mentions = [], ownId, className }: FormattedTextProps) {
+export function FormattedText({
+  text,
+  mentions = [],
+  ownId,
+  className,
+  inline = false,
+}: FormattedTextProps) {
   const parser = useSyncExternalStore(subscribeToParser, () => parse);
   const nodes = useMemo(() => (parser ? parser(text) : plain(text)), [parser, text]);
   const classes = className ? `formatted-text ${className}` : 'formatted-text';
-  return <div className={classes}>{renderNodes(nodes, mentions, ownId)}</div>;
+  const children = renderNodes(nodes, mentions, ownId, inline);
+  return inline ? (
+    <span className={`${classes} formatted-text--inline`}>{children}</span>
+  ) : (
+    <div className={classes}>{children}</div>
+  );
 }
 
 function renderNodes(
   nodes: readonly FormatNode[],
   mentions: readonly Mention[],
   ownId: string | undefined,
+  inline: boolean,
 ): ReactNode[] {
   return nodes.map((node, index) => {
     switch (node.type) {
@@ -72,22 +89,24 @@ function renderNodes(
           ),
         );
       case 'strong':
-        return <strong key={index}>{renderNodes(node.children, mentions, ownId)}</strong>;
+        return <strong key={index}>{renderNodes(node.children, mentions, ownId, inline)}</strong>;
       case 'em':
-        return <em key={index}>{renderNodes(node.children, mentions, ownId)}</em>;
+        return <em key={index}>{renderNodes(node.children, mentions, ownId, inline)}</em>;
       case 'code':
         return <code key={index}>{node.text}</code>;
       case 'codeBlock':
+        if (inline) return <code key={index}>{node.text}</code>;
         return (
           <pre key={index}>
             <code>{node.text}</code>
           </pre>
         );
       case 'link':
+        if (inline) return <span key={index}>{renderNodes(node.children, [], ownId, inline)}</span>;
         // A link's text is the link: an `@name` inside a URL is part of the address.
         return (
           <a key={index} href={node.href} target="_blank" rel="noopener noreferrer">
-            {renderNodes(node.children, [], ownId)}
+            {renderNodes(node.children, [], ownId, inline)}
           </a>
         );
     }
