@@ -64,6 +64,8 @@ export interface RunningStack {
   /** The address people open: the SWA CLI. */
   url: string;
   ports: StackPorts;
+  /** The API's storage (Azurite), for tests that seed what took place long ago. */
+  storageConnectionString: string;
   /** Stops a service's process group with its clean-stop signal, or with `signal` (a fault). */
   stopService(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   startService(name: ServiceName): Promise<void>;
@@ -389,5 +391,13 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     throw error;
   }
   const pid = (name: ServiceName): number | undefined => running.get(name)?.child.pid;
-  return { url: `http://localhost:${ports.swa}`, ports, startService, stopService, pid, stop };
+  return {
+    url: `http://localhost:${ports.swa}`,
+    ports,
+    storageConnectionString: storageConnectionString(ports.storage),
+    startService,
+    stopService,
+    pid,
+    stop,
+  };
 }

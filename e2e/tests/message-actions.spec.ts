@@ -3,8 +3,10 @@
 // with the keyboard that notifies a hidden page, edits and deletes seen live, and message text
 // that tries to be HTML, a script link or an image staying harmless.
 import { randomUUID } from 'node:crypto';
-import { type APIRequestContext, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
 import { conversationLink, expectConnected, send, timeline } from '../chat-page.ts';
+import type { ChatMessage } from '../../api/src/shared/chat-message.ts';
+import { createChatStorage, readStorageSettings } from '../../api/src/storage/index.ts';
 import { expect, test, type Person } from '../fixtures.ts';
 
 const connected = (page: Page) => expectConnected(page, { timeout: 30_000 });
@@ -41,19 +43,21 @@ async function roomFor(people: Person[], name: string): Promise<string> {
   return roomId;
 }
 
-/** Posts through the API as the page's person, waiting out the rate limit when it says so. */
-async function post(request: APIRequestContext, roomId: string, text: string): Promise<void> {
-  const id = randomUUID();
-  for (;;) {
-    const response = await request.post(
-      `/api/conversations/${encodeURIComponent(roomId)}/messages`,
-      { data: { id, text } },
-    );
-    if (response.status() === 202) return;
-    expect(response.status()).toBe(429);
-    const seconds = Number(response.headers()['retry-after'] ?? '1');
-    await new Promise((resolve) => setTimeout(resolve, Math.max(1, seconds) * 1000));
-  }
+interface Sender {
+  id: string;
+  name: string;
+}
+
+/** A message of a room as the API would have stored it, sent at `ms`. */
+function said(sender: Sender, roomId: string, text: string, ms: number): ChatMessage {
+  return {
+    id: randomUUID(),
+    text,
+    sender,
+    conversationId: roomId,
+    isPrivate: false,
+    sentAt: new Date(ms).toISOString(),
+  };
 }
 
 /**
@@ -74,38 +78,40 @@ async function act(page: Page, text: string, action: 'Reply' | 'React' | 'Edit' 
 
 test('a reply quotes its original; activating the quote loads earlier pages until it is found', async ({
   signIn,
+  stack,
 }) => {
-  // Sixty messages under a rate limit of 10 per 10 s and person, on a shared 2-core machine.
-  test.slow();
   const alice = await signIn(person('alice'));
   const bob = await signIn(person('bob'));
   const carol = await signIn(person('carol'));
-  const roomId = await roomFor([alice, bob, carol], `replies-${tag}`);
+  const room = `replies-${tag}`;
+  const roomId = await roomFor([alice, bob, carol], room);
 
-  await send(alice.page, `the original question ${tag}`);
-  const originalSentAt = Date.now();
-  await expect(messageWith(alice.page, 'the original question')).not.toContainText(
-    /Sending…|Failed/,
+  // The room's history from an hour ago: alice's question, then 56 messages from bob and carol,
+  // enough that the question is not on the latest page (50). Stored as the API stores messages,
+  // written straight to storage because sending 56 through the API would take a minute of rate
+  // limits, and a page's catch-up re-reads the last 30 s (the settle window) anyway.
+  const people = await Promise.all(
+    [alice, bob, carol].map(async ({ name, page }) => ({ id: await userId(page), name })),
   );
-  // Enough newer messages that the original is not on the latest page (50) when bob arrives.
-  const fillers = Array.from({ length: 56 }, (_, i) => `filler ${i} ${tag}`);
-  // Bob and carol send them, so alice's own rate limit is left for her reply.
-  await Promise.all(
-    [bob, carol].map(async ({ page }, who) => {
-      for (const text of fillers.filter((_, i) => i % 2 === who)) {
-        await post(page.request, roomId, text);
-      }
-    }),
+  const [asAlice, asBob, asCarol] = people as [Sender, Sender, Sender];
+  const hourAgo = Date.now() - 3_600_000;
+  const history = [
+    said(asAlice, roomId, `the original question ${tag}`, hourAgo),
+    ...Array.from({ length: 56 }, (_, i) =>
+      said(i % 2 ? asCarol : asBob, roomId, `filler ${i} ${tag}`, hourAgo + (i + 1) * 1000),
+    ),
+  ];
+  const storage = createChatStorage(
+    readStorageSettings({ ChatStorageConnectionString: stack.storageConnectionString }),
   );
-  await expect(timeline(alice.page).locator('li.message')).toHaveCount(57);
+  await storage.importMessages(history);
 
-  // A page's catch-up on connecting re-reads the 30 s before its newest message (the API's
-  // settle window), so an original younger than that would arrive with it: the reply is sent
-  // once the original is older. There is no event to wait for: only the clock.
-  const settle = 31_000 - (Date.now() - originalSentAt);
-  if (settle > 0) await alice.page.waitForTimeout(settle);
-
-  // Alice replies to it: she has held it since she sent it.
+  // Alice opens the room, loads the page before the latest, and replies to her question.
+  await alice.page.reload();
+  await connected(alice.page);
+  await expect(messageWith(alice.page, 'filler 55')).toBeVisible();
+  await expect(messageWith(alice.page, 'the original question')).toHaveCount(0);
+  await alice.page.getByRole('button', { name: 'Load earlier messages' }).click();
   await act(alice.page, 'the original question', 'Reply');
   await expect(alice.page.getByText(`Replying to ${alice.name}`)).toBeVisible();
   await send(alice.page, `the answer ${tag}`);
