@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App, type AppServices } from './App.js';
+import { App, type AppServices } from './app.js';
 import { createSignalRConnection } from './connection/signalr-connection.js';
 import './styles.css';
 

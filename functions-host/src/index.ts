@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { appEnvironment, readAppConfig } from './appConfig.js';
-import { mainFiles, needsBuild } from './appFiles.js';
-import { AppRunner } from './appRunner.js';
-import { createRequestHandler } from './httpFront.js';
-import { runNpmScript } from './npmScript.js';
+import { appEnvironment, readAppConfig } from './app-config.js';
+import { mainFiles, needsBuild } from './app-files.js';
+import { AppRunner } from './app-runner.js';
+import { createRequestHandler } from './http-front.js';
+import { runNpmScript } from './npm-script.js';
 import { watchApp, type AppWatcher } from './watcher.js';
 
 export interface FunctionsHostOptions {

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import type { AppConfig } from './appConfig.js';
-import { outputRoot } from './appFiles.js';
-import { runNpmScript, startNpmScript, stopNpmScript } from './npmScript.js';
+import type { AppConfig } from './app-config.js';
+import { outputRoot } from './app-files.js';
+import { runNpmScript, startNpmScript, stopNpmScript } from './npm-script.js';
 
 const DEBOUNCE_MS = 200;
 

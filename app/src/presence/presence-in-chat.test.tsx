@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import type { ConversationSummary } from '@chat/conversation';
 import { TYPING_THROTTLE_MS, type OnlinePerson } from '@chat/message';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../App.js';
+import { App } from '../app.js';
 import { FakeConnection } from '../test/fake-connection.js';
 import { FakeFetch, json } from '../test/fake-fetch.js';
 import { alice, bob, carol, chatMessage } from '../test/messages.js';

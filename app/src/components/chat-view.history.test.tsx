@@ -4,7 +4,7 @@ import type { ChatMessage } from '@chat/message';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { App } from '../App.js';
+import { App } from '../app.js';
 import { FakeConnection } from '../test/fake-connection.js';
 import { FakeFetch, json } from '../test/fake-fetch.js';
 import { HistoryServer } from '../test/history-server.js';

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AppRunner, LoadedApp } from './appRunner.js';
+import type { AppRunner, LoadedApp } from './app-runner.js';
 import type { InvocationRequest } from './protocol.js';
-import { httpTriggerOf } from './routeTable.js';
+import { httpTriggerOf } from './route-table.js';
 
 // The Functions host's default request size limit (100 MB).
 const MAX_BODY_BYTES = 100 * 1024 * 1024;

@@ -3,7 +3,7 @@ import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { MentionSource } from '../mentions/mention-source.js';
-import { Composer, type ComposerProps } from './Composer.js';
+import { Composer, type ComposerProps } from './composer.js';
 
 const people: PersonSummary[] = [
   { id: 'bob-id', name: 'bob' },

@@ -4,7 +4,7 @@ import type { ChatMessage } from '@chat/message';
 import { ApiError } from '../api/api-error.js';
 import { fetchConversations } from '../api/conversations.js';
 import type { ConnectionStatus } from '../connection/chat-connection.js';
-import { useLoadWhileConnected } from '../connection/useLoadWhileConnected.js';
+import { useLoadWhileConnected } from '../connection/use-load-while-connected.js';
 import { conversationListReducer, emptyConversationList } from './conversation-list.js';
 
 /** A failed list load is tried again after this long while connected. */

@@ -2,7 +2,7 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '@chat/conversation';
-import { App } from './App.js';
+import { App } from './app.js';
 import { FakeConnection } from './test/fake-connection.js';
 import { FakeFetch, json } from './test/fake-fetch.js';
 import { alice, bob, carol, chatMessage } from './test/messages.js';

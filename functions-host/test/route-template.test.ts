@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RouteTable } from '../src/routeTable.js';
-import { compileRouteTemplate, RouteTemplateError } from '../src/routeTemplate.js';
+import { RouteTable } from '../src/route-table.js';
+import { compileRouteTemplate, RouteTemplateError } from '../src/route-template.js';
 
 describe('route templates', () => {
   it.each([

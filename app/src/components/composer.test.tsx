@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { Composer, type ComposerProps } from './Composer.js';
+import { Composer, type ComposerProps } from './composer.js';
 
 function renderComposer(props: Partial<ComposerProps> = {}) {
   const onSend = vi.fn<ComposerProps['onSend']>();

@@ -5,17 +5,17 @@ import type { CurrentUser } from '../api/auth.js';
 import { markRead } from '../api/conversations.js';
 import type { ConnectionStatus } from '../connection/chat-connection.js';
 import { firstUnreadId, readUpTo, type OpenedAt } from '../conversations/read-position.js';
-import type { WindowAttention } from '../notifications/useWindowAttention.js';
+import type { WindowAttention } from '../notifications/use-window-attention.js';
 import { createTypingThrottle } from '../presence/typing-throttle.js';
-import { useTypingNotices } from '../presence/useTypingNotices.js';
-import { useHistory } from '../timeline/useHistory.js';
-import { useJumpToMessage, type JumpTarget } from '../timeline/useJumpToMessage.js';
-import { useTimeline } from '../timeline/useTimeline.js';
+import { useTypingNotices } from '../presence/use-typing-notices.js';
+import { useHistory } from '../timeline/use-history.js';
+import { useJumpToMessage, type JumpTarget } from '../timeline/use-jump-to-message.js';
+import { useTimeline } from '../timeline/use-timeline.js';
 import { mentionSource } from '../mentions/mention-source.js';
-import { Composer } from './Composer.js';
-import type { MessageActionHandlers } from './MessageItem.js';
-import { MessageList } from './MessageList.js';
-import { TypingIndicator } from './TypingIndicator.js';
+import { Composer } from './composer.js';
+import type { MessageActionHandlers } from './message-item.js';
+import { MessageList } from './message-list.js';
+import { TypingIndicator } from './typing-indicator.js';
 
 /** What the chat routes to a mounted conversation, by the event's conversationId. */
 export interface ConversationSink {

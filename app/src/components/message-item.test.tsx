@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { TimelineEntry } from '../timeline/timeline.js';
 import { alice, bob, chatMessage } from '../test/messages.js';
 import { formattingReady } from '../formatting/formatted-text.js';
-import { MessageList } from './MessageList.js';
+import { MessageList } from './message-list.js';
 
 function renderList(entries: TimelineEntry[], meId = alice.id) {
   const onSelectSender = vi.fn();

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionStatus } from '../connection/chat-connection.js';
 import { FakeFetch, json } from '../test/fake-fetch.js';
 import { bob } from '../test/messages.js';
-import { usePresence } from './usePresence.js';
+import { usePresence } from './use-presence.js';
 
 const bobOnline: OnlinePerson = { ...bob, since: '2026-01-01T12:00:00.000Z' };
 

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '@chat/message';
 import { ApiError } from '../api/api-error.js';
 import { fetchMessagePage } from '../api/messages.js';
-import type { HistoryControls } from '../components/HistoryNotice.js';
+import type { HistoryControls } from '../components/history-notice.js';
 import type { ConnectionStatus } from '../connection/chat-connection.js';
 import { HistorySync, initialHistory, type EarlierSearch, type HistoryState } from './history.js';
 import { newestConfirmed, type TimelineEntry } from './timeline.js';

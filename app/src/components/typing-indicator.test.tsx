@@ -1,9 +1,9 @@
 import { act, render, renderHook, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TYPING_AFTER_MESSAGE_MS, TYPING_NOTICE_MS } from '../presence/typing-notices.js';
-import { useTypingNotices } from '../presence/useTypingNotices.js';
+import { useTypingNotices } from '../presence/use-typing-notices.js';
 import { alice, bob, carol } from '../test/messages.js';
-import { TypingIndicator } from './TypingIndicator.js';
+import { TypingIndicator } from './typing-indicator.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

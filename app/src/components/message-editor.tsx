@@ -1,6 +1,6 @@
 import { MAX_MESSAGE_LENGTH } from '@chat/message';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { messageLength } from './Composer.js';
+import { messageLength } from './composer.js';
 
 export interface MessageEditorProps {
   initialText: string;

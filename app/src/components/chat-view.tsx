@@ -4,23 +4,26 @@ import type { ChatMessage } from '@chat/message';
 import { SIGN_OUT_URL, type CurrentUser } from '../api/auth.js';
 import { addRoomMember, roomConversation } from '../api/conversations.js';
 import type { CreateChatConnection } from '../connection/chat-connection.js';
-import { useChatConnection } from '../connection/useChatConnection.js';
+import { useChatConnection } from '../connection/use-chat-connection.js';
 import { formatUnread, titleUnread, windowTitle } from '../conversations/conversation-list.js';
 import { GENERAL_ROUTE, type Route } from '../conversations/route.js';
-import { useConversations } from '../conversations/useConversations.js';
-import { useKeptConversations, useOpenConversation } from '../conversations/useOpenConversation.js';
-import { useRoute } from '../conversations/useRoute.js';
+import { useConversations } from '../conversations/use-conversations.js';
+import {
+  useKeptConversations,
+  useOpenConversation,
+} from '../conversations/use-open-conversation.js';
+import { useRoute } from '../conversations/use-route.js';
 import { notificationBody, type Notifier } from '../notifications/notifier.js';
-import { useWindowAttention } from '../notifications/useWindowAttention.js';
-import { usePresence } from '../presence/usePresence.js';
-import { ConnectionStatus } from './ConnectionStatus.js';
-import { ConversationHeader } from './ConversationHeader.js';
-import { ConversationList } from './ConversationList.js';
-import { ConversationView, type ConversationSink } from './ConversationView.js';
-import { JoinRoom } from './JoinRoom.js';
-import { NotificationControl } from './NotificationControl.js';
-import { OnlineList } from './OnlineList.js';
-import { RoomPreviewHeader } from './RoomPreviewHeader.js';
+import { useWindowAttention } from '../notifications/use-window-attention.js';
+import { usePresence } from '../presence/use-presence.js';
+import { ConnectionStatus } from './connection-status.js';
+import { ConversationHeader } from './conversation-header.js';
+import { ConversationList } from './conversation-list.js';
+import { ConversationView, type ConversationSink } from './conversation-view.js';
+import { JoinRoom } from './join-room.js';
+import { NotificationControl } from './notification-control.js';
+import { OnlineList } from './online-list.js';
+import { RoomPreviewHeader } from './room-preview-header.js';
 
 export interface ChatViewProps {
   me: CurrentUser;
@@ -35,10 +38,10 @@ export interface ChatViewProps {
 
 // Used now and then, not on arrival: loaded when first opened, to keep the first load small.
 const RoomDirectory = lazy(() =>
-  import('./RoomDirectory.js').then((module) => ({ default: module.RoomDirectory })),
+  import('./room-directory.js').then((module) => ({ default: module.RoomDirectory })),
 );
 const CreateRoomForm = lazy(() =>
-  import('./CreateRoomForm.js').then((module) => ({ default: module.CreateRoomForm })),
+  import('./create-room-form.js').then((module) => ({ default: module.CreateRoomForm })),
 );
 
 type Panel = 'directory' | 'create' | null;

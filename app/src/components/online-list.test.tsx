@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import type { OnlinePerson } from '@chat/message';
 import { describe, expect, it } from 'vitest';
 import { alice, bob, carol } from '../test/messages.js';
-import { OnlineList } from './OnlineList.js';
+import { OnlineList } from './online-list.js';
 
 const online = (person: { id: string; name: string }): OnlinePerson => ({
   ...person,

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { fetchCurrentUser, type CurrentUser } from './api/auth.js';
 import type { CreateChatConnection } from './connection/chat-connection.js';
-import { ChatView } from './components/ChatView.js';
-import { WelcomeView } from './components/WelcomeView.js';
+import { ChatView } from './components/chat-view.js';
+import { WelcomeView } from './components/welcome-view.js';
 import { browserNotifier, type Notifier } from './notifications/notifier.js';
 
 /** What the app talks to; main.tsx passes the real ones, tests their fakes. */

@@ -5,7 +5,7 @@ import { leaveRoom, setMuted } from '../api/conversations.js';
 
 // Loaded when first used, to keep the first load small.
 const AddPeople = lazy(() =>
-  import('./AddPeople.js').then((module) => ({ default: module.AddPeople })),
+  import('./add-people.js').then((module) => ({ default: module.AddPeople })),
 );
 
 export interface ConversationHeaderProps {

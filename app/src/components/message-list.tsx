@@ -1,8 +1,8 @@
 import { Fragment, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TimelineEntry } from '../timeline/timeline.js';
-import type { JumpTarget } from '../timeline/useJumpToMessage.js';
-import { HistoryBottom, HistoryTop, type HistoryControls } from './HistoryNotice.js';
-import { MessageItem, type MessageItemProps } from './MessageItem.js';
+import type { JumpTarget } from '../timeline/use-jump-to-message.js';
+import { HistoryBottom, HistoryTop, type HistoryControls } from './history-notice.js';
+import { MessageItem, type MessageItemProps } from './message-item.js';
 
 /** How close to the bottom still counts as "reading the newest". */
 const STICKY_BOTTOM_PX = 48;

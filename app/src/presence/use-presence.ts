@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useReducer } from 'react';
 import type { OnlinePerson } from '@chat/message';
 import type { ConnectionStatus } from '../connection/chat-connection.js';
-import { useLoadWhileConnected } from '../connection/useLoadWhileConnected.js';
+import { useLoadWhileConnected } from '../connection/use-load-while-connected.js';
 import { emptyPresence, presenceReducer, sortedPeople } from './online-people.js';
 import { fetchPresence } from './presence-api.js';
 

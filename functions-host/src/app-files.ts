@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findFiles, staticPrefix } from './glob.js';
-import type { AppConfig } from './appConfig.js';
+import type { AppConfig } from './app-config.js';
 
 /** The app's function files, as `main` names them. */
 export function mainFiles(config: AppConfig): string[] {

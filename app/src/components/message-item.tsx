@@ -2,11 +2,11 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ChatMessage } from '@chat/message';
 import { FormattedText } from '../formatting/formatted-text.js';
 import type { TimelineEntry } from '../timeline/timeline.js';
-import { DeleteConfirm } from './DeleteConfirm.js';
-import { MessageActions } from './MessageActions.js';
-import { MessageEditor } from './MessageEditor.js';
-import { ReactionPicker } from './ReactionPicker.js';
-import { Reactions } from './Reactions.js';
+import { DeleteConfirm } from './delete-confirm.js';
+import { MessageActions } from './message-actions.js';
+import { MessageEditor } from './message-editor.js';
+import { ReactionPicker } from './reaction-picker.js';
+import { Reactions } from './reactions.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });

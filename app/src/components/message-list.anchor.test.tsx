@@ -4,7 +4,7 @@ import { render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bob, chatMessage } from '../test/messages.js';
 import type { TimelineEntry } from '../timeline/timeline.js';
-import { MessageList } from './MessageList.js';
+import { MessageList } from './message-list.js';
 
 const ITEM_PX = 100;
 const VIEW_PX = 300;

@@ -1,5 +1,5 @@
 import type { BindingInfo, RegisteredFunction } from './protocol.js';
-import { comparePrecedence, compileRouteTemplate, type CompiledRoute } from './routeTemplate.js';
+import { comparePrecedence, compileRouteTemplate, type CompiledRoute } from './route-template.js';
 
 export interface HttpFunction {
   name: string;

@@ -7,7 +7,7 @@ import { StrictMode } from 'react';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../App.js';
+import { App } from '../app.js';
 import type { Notifier, NotificationState } from '../notifications/notifier.js';
 import { FakeConnection } from '../test/fake-connection.js';
 import { FakeFetch, json } from '../test/fake-fetch.js';

@@ -1,6 +1,6 @@
 import type { RegisteredFunction } from './protocol.js';
-import { RouteTable } from './routeTable.js';
-import { WorkerProcess } from './workerProcess.js';
+import { RouteTable } from './route-table.js';
+import { WorkerProcess } from './worker-process.js';
 
 // An app whose top-level code never settles must not hold the host (and its callers) forever.
 const LOAD_TIMEOUT_MS = 60_000;

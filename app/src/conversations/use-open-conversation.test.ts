@@ -1,6 +1,6 @@
 import { renderHook } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { useKeptConversations } from './useOpenConversation.js';
+import { useKeptConversations } from './use-open-conversation.js';
 
 describe('useKeptConversations', () => {
   it('keeps the most recently opened, in the order first opened, and drops what is gone', () => {

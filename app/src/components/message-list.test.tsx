@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { TimelineEntry } from '../timeline/timeline.js';
 import { alice, bob, chatMessage } from '../test/messages.js';
-import { MessageList } from './MessageList.js';
+import { MessageList } from './message-list.js';
 
 const noop = () => {};
 
