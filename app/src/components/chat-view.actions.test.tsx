@@ -173,6 +173,26 @@ describe('reactions', () => {
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('group', { name: 'Add a reaction' })).toBeNull();
   });
+
+  it('sends a heart typed without its presentation selector as the one others picked', async () => {
+    const message = chatMessage({ sender: bob, text: 'love', sentAt: at(1) });
+    server.add(message);
+    const heart = '\u2764\uFE0F';
+    const path = `${messagePath(message.id)}/reactions/${encodeURIComponent(heart)}`;
+    network.route('PUT', path, () =>
+      json({ ...message, version: 1, reactions: [{ emoji: heart, count: 1, people: [alice] }] }),
+    );
+    await renderApp();
+    const user = userEvent.setup();
+    await waitFor(() => expect(texts()).toEqual(['love']));
+    await user.click(within(messageItem('love')).getByRole('button', { name: 'React' }));
+    const picker = screen.getByRole('group', { name: 'Add a reaction' });
+    await user.type(within(picker).getByRole('textbox', { name: 'Any emoji' }), '\u2764{Enter}');
+    expect(
+      await within(messageItem('love')).findByRole('button', { name: `${heart} 1` }),
+    ).toBeTruthy();
+    expect(network.requestsTo('PUT', path)).toHaveLength(1);
+  });
 });
 
 describe('edit and delete', () => {

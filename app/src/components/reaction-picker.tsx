@@ -1,4 +1,4 @@
-import { isSingleEmoji } from '@chat/message';
+import { normalizeEmoji } from '@chat/message';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 
 /** The quick set, as in Slack and Element: the reactions people use most. */
@@ -27,8 +27,9 @@ export function ReactionPicker({ id, onPick, onClose }: ReactionPickerProps) {
 
   const submitCustom = (event: FormEvent) => {
     event.preventDefault();
-    const emoji = custom.trim();
-    if (!isSingleEmoji(emoji)) {
+    // In the form reactions are counted by ("❤" is the "❤️" others picked).
+    const emoji = normalizeEmoji(custom.trim());
+    if (emoji === undefined) {
       setProblem('Type a single emoji.');
       return;
     }
