@@ -306,6 +306,8 @@ export function ChatView({
                     me={me}
                     fetchFn={fetchFn}
                     online={summary.with ? onlineIds.has(summary.with.id) : false}
+                    onlineIds={onlineIds}
+                    onSelectPerson={openPerson}
                     onSummary={conversations.updated}
                     onLeft={handleLeft}
                     onUnauthorized={onSignedOut}

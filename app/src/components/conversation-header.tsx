@@ -1,11 +1,14 @@
-import { lazy, Suspense, useState } from 'react';
-import { GENERAL_ROOM_ID, type ConversationSummary } from '@chat/conversation';
+import { lazy, Suspense, useId, useRef, useState } from 'react';
+import { GENERAL_ROOM_ID, type ConversationSummary, type PersonSummary } from '@chat/conversation';
 import { ApiError } from '../api/api-error.js';
 import { leaveRoom, setMuted } from '../api/conversations.js';
 
 // Loaded when first used, to keep the first load small.
 const AddPeople = lazy(() =>
   import('./add-people.js').then((module) => ({ default: module.AddPeople })),
+);
+const MemberList = lazy(() =>
+  import('./member-list.js').then((module) => ({ default: module.MemberList })),
 );
 
 export interface ConversationHeaderProps {
@@ -14,6 +17,10 @@ export interface ConversationHeaderProps {
   fetchFn: typeof fetch;
   /** Whether the partner of a direct conversation is online. */
   online?: boolean;
+  /** Who is online (the dots in a room's member list). */
+  onlineIds: ReadonlySet<string>;
+  /** A member's name activated: open the direct conversation with them. */
+  onSelectPerson: (person: PersonSummary) => void;
   onSummary: (summary: ConversationSummary) => void;
   /** Left the room (204): forget it and go elsewhere. */
   onLeft: (conversationId: string) => void;
@@ -34,6 +41,8 @@ export function ConversationHeader({
   me,
   fetchFn,
   online,
+  onlineIds,
+  onSelectPerson,
   onSummary,
   onLeft,
   onUnauthorized,
@@ -41,6 +50,10 @@ export function ConversationHeader({
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const [adding, setAdding] = useState(false);
+  const [showingMembers, setShowingMembers] = useState(false);
+  const [memberCount, setMemberCount] = useState<number | undefined>(undefined);
+  const membersButton = useRef<HTMLButtonElement>(null);
+  const membersId = useId();
   const isRoom = summary.kind === 'room';
   const notes = summary.kind === 'direct' && summary.with?.id === me.id;
   const title = isRoom
@@ -73,6 +86,46 @@ export function ConversationHeader({
         {summary.topic ? <p className="conversation__topic">{summary.topic}</p> : null}
       </div>
       <div className="conversation__actions">
+        {isRoom && summary.id !== GENERAL_ROOM_ID ? (
+          <div
+            className="conversation__members"
+            onKeyDown={(event) => {
+              if (event.key !== 'Escape' || !showingMembers) return;
+              event.stopPropagation();
+              setShowingMembers(false);
+              membersButton.current?.focus();
+            }}
+          >
+            <button
+              ref={membersButton}
+              type="button"
+              className="button button--quiet button--small"
+              aria-expanded={showingMembers}
+              aria-controls={showingMembers ? membersId : undefined}
+              onClick={() => setShowingMembers((value) => !value)}
+            >
+              {memberCount === undefined ? 'Members' : `Members (${memberCount})`}
+            </button>
+            {showingMembers ? (
+              <Suspense fallback={<p className="members">Loading members…</p>}>
+                <MemberList
+                  id={membersId}
+                  roomId={summary.id}
+                  roomName={summary.name}
+                  meId={me.id}
+                  fetchFn={fetchFn}
+                  onlineIds={onlineIds}
+                  onSelect={(person) => {
+                    setShowingMembers(false);
+                    onSelectPerson(person);
+                  }}
+                  onCount={setMemberCount}
+                  onUnauthorized={onUnauthorized}
+                />
+              </Suspense>
+            ) : null}
+          </div>
+        ) : null}
         {isRoom && summary.visibility === 'private' ? (
           <button
             type="button"
