@@ -42,6 +42,17 @@ test('a private room: alice adds bob, carol never sees it; unread counts clear i
   await addPeople.getByRole('button', { name: `Add ${BOB}` }).click();
   await expect(addPeople).toContainText(`${BOB} was added to #${room}.`);
 
+  // The room's members, by name; a name opens the direct conversation.
+  await alice.page.getByRole('button', { name: /^Members/ }).click();
+  const members = alice.page.getByRole('region', { name: `Members of #${room}` });
+  await expect(members.getByRole('listitem')).toHaveText([
+    new RegExp(`^${ALICE} \\(you\\)`),
+    new RegExp(`^${BOB}`),
+  ]);
+  await expect(alice.page.getByRole('button', { name: 'Members (2)' })).toBeVisible();
+  await alice.page.keyboard.press('Escape');
+  await expect(members).toBeHidden();
+
   // Bob's list shows it at once, in both tabs, without a reload.
   for (const page of [bob.page, bobTab]) {
     await expect(conversationLink(page, `#${room}`)).toBeVisible();
