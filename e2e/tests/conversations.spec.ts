@@ -9,6 +9,13 @@ import {
   send,
   timeline,
 } from '../chat-page.ts';
+import {
+  clickFirstNotification,
+  permissionRequests,
+  recordNotifications,
+  setHidden,
+  shownNotifications,
+} from '../notifications.ts';
 import { expect, test } from '../fixtures.ts';
 
 const connected = (page: Page) => expectConnected(page, { timeout: 30_000 });
@@ -97,65 +104,15 @@ test('a direct message while bob’s page is hidden raises a notification that o
   const bob = await signIn(BOB);
   // Record the page's calls to the real Notification API, and let the test hide the page
   // (a headless browser's pages are always "visible").
-  await bob.context.addInitScript(() => {
-    const Real = window.Notification;
-    const record = {
-      shown: [] as { title: string; body?: string; tag?: string }[],
-      instances: [] as Notification[],
-      requests: 0,
-      hidden: false,
-    };
-    class Recording extends Real {
-      constructor(title: string, options?: NotificationOptions) {
-        record.shown.push({ title, body: options?.body, tag: options?.tag });
-        super(title, options);
-        record.instances.push(this);
-      }
-      static override requestPermission(
-        callback?: NotificationPermissionCallback,
-      ): Promise<NotificationPermission> {
-        record.requests += 1;
-        return Real.requestPermission(callback);
-      }
-      static override get permission(): NotificationPermission {
-        return Real.permission;
-      }
-    }
-    Object.defineProperty(window, 'Notification', { value: Recording, configurable: true });
-    Object.defineProperty(Document.prototype, 'visibilityState', {
-      configurable: true,
-      get: () => (record.hidden ? 'hidden' : 'visible'),
-    });
-    Object.defineProperty(Document.prototype, 'hidden', {
-      configurable: true,
-      get: () => record.hidden,
-    });
-    (window as unknown as { chatTest: unknown }).chatTest = {
-      record,
-      setHidden(hidden: boolean) {
-        record.hidden = hidden;
-        document.dispatchEvent(new Event('visibilitychange'));
-      },
-    };
-  });
-  type ChatTest = {
-    record: {
-      shown: { title: string; body?: string; tag?: string }[];
-      instances: Notification[];
-      requests: number;
-    };
-    setHidden: (hidden: boolean) => void;
-  };
-  const chatTest = (page: Page) =>
-    page.evaluate(() => (window as unknown as { chatTest: ChatTest }).chatTest.record);
+  await recordNotifications(bob.context);
 
   // Nothing is asked on load: only the visible control asks.
   await bob.page.reload();
   await connected(bob.page);
   await expect(bob.page.getByRole('button', { name: 'Enable notifications' })).toBeVisible();
-  expect((await chatTest(bob.page)).requests).toBe(0);
+  expect(await permissionRequests(bob.page)).toBe(0);
   await bob.page.getByRole('button', { name: 'Enable notifications' }).click();
-  await expect.poll(async () => (await chatTest(bob.page)).requests).toBe(1);
+  await expect.poll(() => permissionRequests(bob.page)).toBe(1);
 
   // Bob allows notifications (the browser's prompt is out of reach of a test).
   await bob.context.grantPermissions(['notifications']);
@@ -172,12 +129,10 @@ test('a direct message while bob’s page is hidden raises a notification that o
   await expect(conversationHeading(alice.page, BOB)).toBeVisible();
   await expect(alice.page).toHaveURL(/\/dm\/[^/]+$/);
 
-  await bob.page.evaluate(() =>
-    (window as unknown as { chatTest: ChatTest }).chatTest.setHidden(true),
-  );
+  await setHidden(bob.page, true);
   await send(alice.page, 'Are you there, bob? This is a direct message.');
   await expect
-    .poll(async () => (await chatTest(bob.page)).shown)
+    .poll(() => shownNotifications(bob.page))
     .toEqual([
       {
         title: ALICE,
@@ -190,11 +145,8 @@ test('a direct message while bob’s page is hidden raises a notification that o
   );
 
   // Clicking the notification brings bob to the conversation.
-  await bob.page.evaluate(() => {
-    const { chatTest: test } = window as unknown as { chatTest: ChatTest };
-    test.setHidden(false);
-    test.record.instances[0]?.dispatchEvent(new Event('click'));
-  });
+  await setHidden(bob.page, false);
+  await clickFirstNotification(bob.page);
   await expect(bob.page).toHaveURL(/\/dm\/[^/]+$/);
   await expect(conversationHeading(bob.page, ALICE)).toBeVisible();
   await expect(messageWith(bob.page, 'Are you there, bob?')).toContainText(ALICE);

@@ -8,6 +8,7 @@ import { conversationLink, expectConnected, send, timeline } from '../chat-page.
 import type { ChatMessage } from '../../api/src/shared/chat-message.ts';
 import { createChatStorage, readStorageSettings } from '../../api/src/storage/index.ts';
 import { expect, test, type Person } from '../fixtures.ts';
+import { recordNotifications, setHidden, shownNotifications } from '../notifications.ts';
 
 const connected = (page: Page) => expectConnected(page, { timeout: 30_000 });
 
@@ -193,41 +194,7 @@ test('an @mention picked with the keyboard is highlighted and notifies bob’s h
 }) => {
   const alice = await signIn(person('alice'));
   const bob = await signIn(person('bob'));
-  // Record the page's Notification calls and let the test hide the page (a headless browser's
-  // pages are always "visible"), as conversations.spec.ts does.
-  await bob.context.addInitScript(() => {
-    const Real = window.Notification;
-    const record = { shown: [] as { title: string; body?: string }[], hidden: false };
-    class Recording extends Real {
-      constructor(title: string, options?: NotificationOptions) {
-        record.shown.push({ title, body: options?.body });
-        super(title, options);
-      }
-      static override get permission(): NotificationPermission {
-        return Real.permission;
-      }
-    }
-    Object.defineProperty(window, 'Notification', { value: Recording, configurable: true });
-    Object.defineProperty(Document.prototype, 'visibilityState', {
-      configurable: true,
-      get: () => (record.hidden ? 'hidden' : 'visible'),
-    });
-    Object.defineProperty(Document.prototype, 'hidden', {
-      configurable: true,
-      get: () => record.hidden,
-    });
-    (window as unknown as { chatTest: unknown }).chatTest = {
-      record,
-      setHidden(hidden: boolean) {
-        record.hidden = hidden;
-        document.dispatchEvent(new Event('visibilitychange'));
-      },
-    };
-  });
-  type ChatTest = {
-    record: { shown: { title: string; body?: string }[] };
-    setHidden: (hidden: boolean) => void;
-  };
+  await recordNotifications(bob.context);
   await bob.context.grantPermissions(['notifications']);
   const room = `mentions-${tag}`;
   const roomId = await roomFor([alice, bob], room);
@@ -242,9 +209,7 @@ test('an @mention picked with the keyboard is highlighted and notifies bob’s h
   await expect(conversationLink(bob.page, `#${room}`)).toHaveAccessibleName(`#${room}, muted`);
   // Bob looks elsewhere, and his page is hidden.
   await conversationLink(bob.page, '#general').click();
-  await bob.page.evaluate(() =>
-    (window as unknown as { chatTest: ChatTest }).chatTest.setHidden(true),
-  );
+  await setHidden(bob.page, true);
 
   // Alice types "@" and the start of bob's name, and picks him with the keyboard.
   const composer = alice.page.getByRole('textbox', { name: 'Message' });
@@ -268,18 +233,16 @@ test('an @mention picked with the keyboard is highlighted and notifies bob’s h
 
   const text = `can you look, @${bob.name} please?`;
   await expect
-    .poll(() =>
-      bob.page.evaluate(() => (window as unknown as { chatTest: ChatTest }).chatTest.record.shown),
-    )
-    .toEqual([{ title: `${alice.name} mentioned you in #${room}`, body: text }]);
+    .poll(() => shownNotifications(bob.page))
+    .toEqual([
+      expect.objectContaining({ title: `${alice.name} mentioned you in #${room}`, body: text }),
+    ]);
   await expect(conversationLink(bob.page, `#${room}`)).toHaveAccessibleName(
     `#${room}, muted, 1 mention, 1 unread`,
   );
 
   // Highlighted for bob as his own mention; for alice as a mention of someone else.
-  await bob.page.evaluate(() =>
-    (window as unknown as { chatTest: ChatTest }).chatTest.setHidden(false),
-  );
+  await setHidden(bob.page, false);
   await conversationLink(bob.page, `#${room}`).click();
   await expect(messageWith(bob.page, 'can you look').locator('.mention-me')).toHaveText(
     `@${bob.name}`,
