@@ -17,25 +17,21 @@ import { roomGroup } from '../api/src/conversations/delivery.js';
 import { loadConfig } from '../api/src/config.js';
 import type { ChatMessage } from '../api/src/shared/chat-message.js';
 import type { RoomSummary } from '../api/src/shared/conversation.js';
-import { parseConnectionString } from '../api/src/signalr/connection-string.js';
 import { createHubClient } from '../api/src/signalr/rest-client.js';
+import { parseConnectionString } from '../api/src/signalr/connection-string.js';
 import { createClientAccess } from '../api/src/signalr/tokens.js';
 import { createChatStorage, readStorageSettings } from '../api/src/storage/index.js';
-import { connectionStringFor } from '../api/test/support/azurite.js';
-import { startRequestLog, type RequestLog } from '../api/test/storage/request-log.js';
 import {
   expectStatus,
   measure,
   principal,
   printMeasurements,
-  startApiStack,
   summarize,
   writeResults,
-  type ApiStack,
   type BenchPerson,
   type Measurement,
 } from './src/api-stack.js';
-import { startRestCallCounter, type RestCallCounter } from './src/rest-call-counter.js';
+import { startCountedApiStack, type CountedApiStack } from './src/counted-api-stack.js';
 
 interface Options {
   messages: number;
@@ -81,26 +77,12 @@ function callsOf(requests: { method: string; url: string }[]) {
   };
 }
 
-let stack: ApiStack | undefined;
-let proxy: RestCallCounter | undefined;
-let storageLog: RequestLog | undefined;
+let stack: CountedApiStack | undefined;
 const clients: HubConnection[] = [];
 try {
   log('building the API and starting the stack (a counting proxy in front of the REST API)');
-  stack = await startApiStack(
-    { ChatRateLimitCount: '100000' },
-    {
-      signalREndpoint: async (emulator) => {
-        proxy = await startRestCallCounter(parseConnectionString(emulator.connectionString));
-        return proxy.url;
-      },
-      storageConnectionString: async (azurite) => {
-        storageLog = await startRequestLog(azurite.port);
-        return connectionStringFor(storageLog.port);
-      },
-    },
-  );
-  const { api, env, emulator } = stack;
+  stack = await startCountedApiStack({ ChatRateLimitCount: '100000' });
+  const { api, env, emulator, restCalls: proxy, storageRequests: storageLog } = stack;
   const storage = createChatStorage(readStorageSettings(env), { timeoutMs: 120_000 });
   const headers = (person: BenchPerson) => ({
     'content-type': 'application/json',
@@ -187,19 +169,19 @@ try {
     ) as { conversations: { unread: number }[] };
   // The first listing counts what is unread in the 20 conversations with news; later ones find
   // those counts kept on the reader's rows (the tally) and read only what came since.
-  storageLog!.requests.length = 0;
+  storageLog.requests.length = 0;
   const firstStarted = performance.now();
   const first = await listOf(reader);
   const firstMs = Math.round(performance.now() - firstStarted);
-  const firstCalls = callsOf(storageLog!.requests);
+  const firstCalls = callsOf(storageLog.requests);
   const withNews = first.conversations.filter((c) => c.unread > 0).length;
   log(
     `    the first listing: ${first.conversations.length} conversations, ${withNews} with news, ${firstMs} ms, ${JSON.stringify(firstCalls)}`,
   );
   await listOf(loner);
-  storageLog!.requests.length = 0;
+  storageLog.requests.length = 0;
   await listOf(reader);
-  const storageCalls = callsOf(storageLog!.requests);
+  const storageCalls = callsOf(storageLog.requests);
   log(`    a later listing: ${JSON.stringify(storageCalls)}`);
 
   // One request at a time: the figure is what a person waits for when they open the chat.
@@ -279,7 +261,7 @@ try {
       const everyone = new Promise<void>((resolve) =>
         arrivals.set(id, { count: 0, last: 0, done: resolve }),
       );
-      const before = proxy!.count();
+      const before = proxy.count();
       const t0 = performance.now();
       const answer = await fetch(`${api}/${path}`, {
         method: 'POST',
@@ -294,7 +276,7 @@ try {
       ]);
       if (timedOut || answer.status !== 202) failures += 1;
       else allMs.push(arrivals.get(id)!.last - t0);
-      calls += proxy!.count() - before;
+      calls += proxy.count() - before;
     }
     const seconds = (performance.now() - started) / 1000;
     return {
@@ -348,6 +330,4 @@ try {
 } finally {
   await Promise.all(clients.map((connection) => connection.stop().catch(() => undefined)));
   await stack?.close();
-  await storageLog?.close();
-  proxy?.close();
 }

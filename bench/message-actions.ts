@@ -30,21 +30,17 @@ import {
 import type { RoomSummary } from '../api/src/shared/conversation.js';
 import { parseConnectionString } from '../api/src/signalr/connection-string.js';
 import { createClientAccess } from '../api/src/signalr/tokens.js';
-import { connectionStringFor } from '../api/test/support/azurite.js';
-import { startRequestLog, type RequestLog } from '../api/test/storage/request-log.js';
 import {
   expectStatus,
   measure,
   principal,
   printMeasurements,
-  startApiStack,
   summarize,
   writeResults,
-  type ApiStack,
   type BenchPerson,
   type Measurement,
 } from './src/api-stack.js';
-import { startRestCallCounter, type RestCallCounter } from './src/rest-call-counter.js';
+import { startCountedApiStack, type CountedApiStack } from './src/counted-api-stack.js';
 
 interface Options {
   actions: number;
@@ -156,28 +152,14 @@ const median = (values: number[]): number => {
   return sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN;
 };
 
-let stack: ApiStack | undefined;
-let proxy: RestCallCounter | undefined;
-let storageLog: RequestLog | undefined;
+let stack: CountedApiStack | undefined;
 const clients: HubConnection[] = [];
 try {
   log('building the API and starting the stack (counting proxies in front of REST and storage)');
-  stack = await startApiStack(
-    { ChatRateLimitCount: '100000' },
-    {
-      signalREndpoint: async (emulator) => {
-        proxy = await startRestCallCounter(parseConnectionString(emulator.connectionString));
-        return proxy.url;
-      },
-      storageConnectionString: async (azurite) => {
-        storageLog = await startRequestLog(azurite.port);
-        return connectionStringFor(storageLog.port);
-      },
-    },
-  );
+  stack = await startCountedApiStack({ ChatRateLimitCount: '100000' });
+
   const { api, env, emulator } = stack;
-  const rest = proxy!;
-  const storage = storageLog!;
+  const { restCalls: rest, storageRequests: storage } = stack;
 
   const headers = (person: BenchPerson) => ({
     'content-type': 'application/json',
@@ -594,6 +576,4 @@ try {
 } finally {
   await Promise.all(clients.map((connection) => connection.stop().catch(() => undefined)));
   await stack?.close();
-  await storageLog?.close();
-  proxy?.close();
 }
