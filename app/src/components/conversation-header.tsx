@@ -1,4 +1,4 @@
-import { lazy, Suspense, useId, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
 import { GENERAL_ROOM_ID, type ConversationSummary, type PersonSummary } from '@chat/conversation';
 import { ApiError } from '../api/api-error.js';
 import { leaveRoom, setMuted } from '../api/conversations.js';
@@ -53,7 +53,19 @@ export function ConversationHeader({
   const [showingMembers, setShowingMembers] = useState(false);
   const [memberCount, setMemberCount] = useState<number | undefined>(undefined);
   const membersButton = useRef<HTMLButtonElement>(null);
+  const membersArea = useRef<HTMLDivElement>(null);
   const membersId = useId();
+
+  // A press anywhere else closes the list, as menus and popovers do.
+  useEffect(() => {
+    if (!showingMembers) return;
+    const closeOutside = (event: PointerEvent) => {
+      if (event.target instanceof Node && membersArea.current?.contains(event.target)) return;
+      setShowingMembers(false);
+    };
+    document.addEventListener('pointerdown', closeOutside);
+    return () => document.removeEventListener('pointerdown', closeOutside);
+  }, [showingMembers]);
   const isRoom = summary.kind === 'room';
   const notes = summary.kind === 'direct' && summary.with?.id === me.id;
   const title = isRoom
@@ -88,6 +100,7 @@ export function ConversationHeader({
       <div className="conversation__actions">
         {isRoom && summary.id !== GENERAL_ROOM_ID ? (
           <div
+            ref={membersArea}
             className="conversation__members"
             onKeyDown={(event) => {
               if (event.key !== 'Escape' || !showingMembers) return;

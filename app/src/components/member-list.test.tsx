@@ -112,7 +112,7 @@ describe('a room’s members', () => {
     expect(screen.getByRole('heading', { level: 2, name: 'bob' })).toBeTruthy();
   });
 
-  it('closes with Escape (focus back on the button) or a second click, and reads the list again when reopened', async () => {
+  it('closes with Escape (focus back on the button), a second click or a press elsewhere, and reads the list again when reopened', async () => {
     const user = userEvent.setup();
     await renderApp(`/r/${ops.id}`);
     const button = within(header()).getByRole('button', { name: 'Members' });
@@ -135,6 +135,14 @@ describe('a room’s members', () => {
     expect(network.requestsTo('GET', MEMBERS)).toHaveLength(2);
 
     await user.click(button);
+    expect(screen.queryByRole('region', { name: 'Members of #ops' })).toBeNull();
+
+    // A press elsewhere on the page closes it too; one inside it does not.
+    await user.click(button);
+    const again = await screen.findByRole('region', { name: 'Members of #ops' });
+    await user.click(again);
+    expect(screen.getByRole('region', { name: 'Members of #ops' })).toBe(again);
+    await user.click(screen.getByRole('textbox', { name: 'Message' }));
     expect(screen.queryByRole('region', { name: 'Members of #ops' })).toBeNull();
   });
 
