@@ -108,7 +108,7 @@ export function createChatStorage(
   const tables = openTables(settings, options.timeoutMs ?? 5000);
   const sync = createTimelineSync(tables, now);
   const writer = createMessageWriter(tables, sync, now);
-  const changes = createMessageChanges(tables, sync, writer.removeMarker, now);
+  const changes = createMessageChanges(tables, sync, writer, now);
   const reader = createTimelineReader(tables, { settleMs: options.settleMs ?? 30_000, now });
   const people = createPeopleDirectory(tables);
   const importer = createMessageImporter(tables, writer, now);

@@ -9,19 +9,13 @@ import {
   type ChatMessage,
   type Reaction,
 } from '../shared/chat-message.js';
-import {
-  checkMessage,
-  MAX_NAME_LENGTH,
-  normalizeChange,
-  sameState,
-  storedFromEntity,
-  type StoredMessage,
-} from './entities.js';
+import { checkMessage, MAX_NAME_LENGTH, normalizeChange, sameState } from './entities.js';
 import { statusOf, StorageValidationError } from './errors.js';
-import { claimPartition, reactionKey, timelinePartition, UUID_PATTERN } from './keys.js';
+import { reactionKey, timelinePartition } from './keys.js';
 import { claimRow, markerRow } from './message-rows.js';
 import { ATTEMPTS, backOff } from './optimistic.js';
 import type { ChatTables } from './table.js';
+import type { MessageWriter } from './message-writer.js';
 import type { TimelineSync } from './timeline-sync.js';
 
 /** Result of a change: the message as it is now; `changed` false when nothing needed changing. */
@@ -65,33 +59,19 @@ export function summarizeReactions(rows: readonly ReactionRow[]): Reaction[] {
 export function createMessageChanges(
   tables: ChatTables,
   sync: TimelineSync,
-  removeMarker: (marker: { partitionKey: string; rowKey: string }) => Promise<void>,
+  writer: Pick<MessageWriter, 'findClaim' | 'removeMarker'>,
   now: () => number,
 ) {
   const { messageIds, timeline } = tables;
-
-  async function readCurrent(id: string): Promise<(StoredMessage & { etag: string }) | undefined> {
-    try {
-      const entity = await messageIds.run('read message id', (abortSignal) =>
-        messageIds.client.getEntity<Record<string, unknown>>(claimPartition(id), id, {
-          abortSignal,
-        }),
-      );
-      return { ...storedFromEntity(entity), etag: entity.etag };
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
-  }
+  const { findClaim, removeMarker } = writer;
 
   /**
    * The claim-first change loop. `decide` runs once per attempt, after the claim was read, so
    * what it reads (a recount of reactions, say) is never older than the claim it replaces.
    */
   async function changeWith(id: string, decide: Decide): Promise<ChangeResult | undefined> {
-    if (typeof id !== 'string' || !UUID_PATTERN.test(id)) return undefined;
     for (let attempt = 1; ; attempt += 1) {
-      const current = await readCurrent(id);
+      const current = await findClaim(id);
       if (!current) return undefined;
       const proposed = await decide(current.message);
       const next = proposed && normalizeChange(current.message, proposed);
@@ -157,7 +137,7 @@ export function createMessageChanges(
         `name must be at most ${MAX_NAME_LENGTH} characters.`,
       );
     }
-    const current = await readCurrent(id);
+    const current = await findClaim(id);
     if (!current) return undefined;
     const { conversationId } = current.message;
     const partitionKey = timelinePartition(conversationId);

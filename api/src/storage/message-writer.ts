@@ -34,6 +34,9 @@ export interface SweepResult {
   completed: number;
 }
 
+/** A stored message as its claim holds it, with the claim's ETag. */
+export type ClaimedMessage = StoredMessage & { etag: string };
+
 /** A save whose id is claimed, but whose timeline rows may not be written yet. */
 export interface StartedSave extends SaveResult {
   /** The marker to remove once the rows are written; none on a duplicate (see startSave). */
@@ -78,23 +81,29 @@ export function createMessageWriter(tables: ChatTables, sync: TimelineSync, now:
     }
   }
 
-  async function readClaim(id: string): Promise<StoredMessage> {
+  /** The claim (the truth about a message's state) with its ETag, for a conditional change. */
+  async function readClaim(id: string): Promise<ClaimedMessage> {
     const entity = await messageIds.run('read message id', (abortSignal) =>
       messageIds.client.getEntity<Record<string, unknown>>(claimPartition(id), id, {
         abortSignal,
       }),
     );
-    return storedFromEntity(entity);
+    return { ...storedFromEntity(entity), etag: entity.etag };
   }
 
-  async function getMessage(id: string): Promise<ChatMessage | undefined> {
+  /** As readClaim; undefined when no message has this id (or it could not be one). */
+  async function findClaim(id: string): Promise<ClaimedMessage | undefined> {
     if (typeof id !== 'string' || !UUID_PATTERN.test(id)) return undefined;
     try {
-      return (await readClaim(id)).message;
+      return await readClaim(id);
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
     }
+  }
+
+  async function getMessage(id: string): Promise<ChatMessage | undefined> {
+    return (await findClaim(id))?.message;
   }
 
   async function removeMarker(marker: { partitionKey: string; rowKey: string }): Promise<void> {
@@ -197,11 +206,9 @@ export function createMessageWriter(tables: ChatTables, sync: TimelineSync, now:
           return rows;
         });
         for (const marker of markers) {
-          // The claim is the truth (the marker was written with it, in one transaction).
-          const claimed = await readClaim(marker.messageId).catch((error: unknown) => {
-            if (statusOf(error) === 404) return undefined; // only if someone edited the table
-            throw error;
-          });
+          // The claim is the truth (the marker was written with it, in one transaction); it
+          // is missing only if someone edited the table.
+          const claimed = await findClaim(marker.messageId);
           if (claimed) {
             // Conditional, like a change: the claim may have changed since the marker.
             await sync.completeStored(claimed);
@@ -217,10 +224,12 @@ export function createMessageWriter(tables: ChatTables, sync: TimelineSync, now:
   return {
     saveMessage,
     getMessage,
-    readClaim,
+    findClaim,
     startSave,
     removeMarker,
     completeUnfinishedSaves,
     raiseLastMessage,
   };
 }
+
+export type MessageWriter = ReturnType<typeof createMessageWriter>;

@@ -27,6 +27,7 @@ import {
   timelinePartition,
 } from '../../src/storage/keys.js';
 import { createMessageChanges } from '../../src/storage/message-changes.js';
+import { createMessageWriter } from '../../src/storage/message-writer.js';
 import { openTables } from '../../src/storage/table.js';
 import { createTimelineSync, type TimelineSync } from '../../src/storage/timeline-sync.js';
 import { startAzurite, type AzuriteTables } from '../support/azurite.js';
@@ -347,7 +348,14 @@ describe('a change that stops half way', () => {
     const tables = openTables(settings, 30_000);
     const real = createTimelineSync(tables, Date.now);
     const dead: TimelineSync = { ...real, completeStored: async () => undefined };
-    return createMessageChanges(tables, dead, async () => undefined, Date.now);
+    // The marker stays, as after a crash, for the sweep to find.
+    const { findClaim } = createMessageWriter(tables, real, Date.now);
+    return createMessageChanges(
+      tables,
+      dead,
+      { findClaim, removeMarker: async () => undefined },
+      Date.now,
+    );
   }
 
   it('is completed by a retry', async () => {
