@@ -9,7 +9,6 @@ import { odata, type TableEntityResult, type TransactionAction } from '@azure/da
 import { partnerOf, parseConversationId } from '../conversations/conversation-id.js';
 import type { ChatMessage } from '../shared/chat-message.js';
 import { fromEntity, positionOf } from './entities.js';
-import { statusOf } from './errors.js';
 import {
   comparePositions,
   GENERAL_PARTITION,
@@ -44,15 +43,10 @@ export function createLegacyMigration(
   const { timeline, members } = tables;
 
   async function isDone(): Promise<boolean> {
-    try {
-      await members.run('read migration marker', (abortSignal) =>
-        members.client.getEntity(MARKER.partitionKey, MARKER.rowKey, { abortSignal }),
-      );
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 404) return false;
-      throw error;
-    }
+    return (
+      (await members.find('read migration marker', MARKER.partitionKey, MARKER.rowKey)) !==
+      undefined
+    );
   }
 
   async function newestGeneralMessage(): Promise<ChatMessage | undefined> {

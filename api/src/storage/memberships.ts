@@ -111,16 +111,8 @@ function membershipFromEntity(entity: Entity): Membership {
 export function createMembershipStore(tables: ChatTables) {
   const { members } = tables;
 
-  async function pointRead(partitionKey: string, rowKey: string): Promise<Entity | undefined> {
-    try {
-      return await members.run('read membership', (abortSignal) =>
-        members.client.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal }),
-      );
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
-  }
+  const pointRead = (partitionKey: string, rowKey: string): Promise<Entity | undefined> =>
+    members.find('read membership', partitionKey, rowKey);
 
   async function readPartition(partitionKey: string, max: number): Promise<Entity[]> {
     return members.run('list memberships', async (abortSignal) => {

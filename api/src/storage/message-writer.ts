@@ -81,25 +81,21 @@ export function createMessageWriter(tables: ChatTables, sync: TimelineSync, now:
     }
   }
 
-  /** The claim (the truth about a message's state) with its ETag, for a conditional change. */
-  async function readClaim(id: string): Promise<ClaimedMessage> {
-    const entity = await messageIds.run('read message id', (abortSignal) =>
-      messageIds.client.getEntity<Record<string, unknown>>(claimPartition(id), id, {
-        abortSignal,
-      }),
-    );
-    return { ...storedFromEntity(entity), etag: entity.etag };
-  }
-
-  /** As readClaim; undefined when no message has this id (or it could not be one). */
+  /**
+   * The claim (the truth about a message's state) with its ETag, for a conditional change;
+   * undefined when no message has this id (or it could not be one).
+   */
   async function findClaim(id: string): Promise<ClaimedMessage | undefined> {
     if (typeof id !== 'string' || !UUID_PATTERN.test(id)) return undefined;
-    try {
-      return await readClaim(id);
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await messageIds.find('read message id', claimPartition(id), id);
+    return entity && { ...storedFromEntity(entity), etag: entity.etag };
+  }
+
+  /** The claim of an id known to be claimed (a 409 on it just said so). */
+  async function readClaim(id: string): Promise<ClaimedMessage> {
+    const claimed = await findClaim(id);
+    if (!claimed) throw new Error(`The claim on ${id} vanished.`);
+    return claimed;
   }
 
   async function getMessage(id: string): Promise<ChatMessage | undefined> {

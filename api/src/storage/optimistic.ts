@@ -35,16 +35,7 @@ export async function updateRow(
   mode: 'Merge' | 'Replace' = 'Merge',
 ): Promise<{ current: Entity | undefined; written?: Row }> {
   for (let attempt = 1; ; attempt += 1) {
-    const current = await table
-      .run(`read ${operation}`, (abortSignal) =>
-        table.client.getEntity<Record<string, unknown>>(key.partitionKey, key.rowKey, {
-          abortSignal,
-        }),
-      )
-      .catch((error: unknown) => {
-        if (statusOf(error) === 404) return undefined;
-        throw error;
-      });
+    const current = await table.find(`read ${operation}`, key.partitionKey, key.rowKey);
     const row = decide(current);
     if (!row) return { current };
     try {

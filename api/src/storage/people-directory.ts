@@ -3,7 +3,7 @@
 import { odata } from '@azure/data-tables';
 import { isPlausibleUserId } from '../shared/chat-message.js';
 import { checkPerson, personFromEntity, type Person } from './entities.js';
-import { statusOf, StorageValidationError } from './errors.js';
+import { StorageValidationError } from './errors.js';
 import { encodeId, personPartition } from './keys.js';
 import { updateRow } from './optimistic.js';
 import type { ChatTables } from './table.js';
@@ -93,17 +93,8 @@ export function createPeopleDirectory(tables: ChatTables) {
 
   /** How many people have ever signed in (#general's member count). */
   async function countPeople(): Promise<number> {
-    try {
-      const entity = await people.run('read people count', (abortSignal) =>
-        people.client.getEntity<Record<string, unknown>>(STATS_PARTITION, COUNT_ROW_KEY, {
-          abortSignal,
-        }),
-      );
-      return typeof entity.count === 'number' ? entity.count : 0;
-    } catch (error) {
-      if (statusOf(error) === 404) return 0;
-      throw error;
-    }
+    const entity = await people.find('read people count', STATS_PARTITION, COUNT_ROW_KEY);
+    return typeof entity?.count === 'number' ? entity.count : 0;
   }
 
   /** People whose name starts with `prefix` (ignoring case), by name; at most MAX_FOUND_PEOPLE. */
@@ -131,17 +122,8 @@ export function createPeopleDirectory(tables: ChatTables) {
     if (typeof id !== 'string' || !isPlausibleUserId(id)) {
       throw new StorageValidationError('ids', 'must be user ids.');
     }
-    try {
-      const entity = await people.run('read person', (abortSignal) =>
-        people.client.getEntity<Record<string, unknown>>(personPartition(id), PERSON_ROW_KEY, {
-          abortSignal,
-        }),
-      );
-      return personFromEntity(entity);
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await people.find('read person', personPartition(id), PERSON_ROW_KEY);
+    return entity && personFromEntity(entity);
   }
 
   async function getPeople(ids: readonly string[]): Promise<Map<string, Person>> {

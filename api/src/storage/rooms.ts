@@ -45,18 +45,7 @@ function roomFromEntity(entity: TableEntityResult<Record<string, unknown>>): Roo
 export function createRoomStore(tables: ChatTables) {
   const { rooms } = tables;
 
-  async function readRoomEntity(id: string) {
-    try {
-      return await rooms.run('read room', (abortSignal) =>
-        rooms.client.getEntity<Record<string, unknown>>(PARTITION, ROOM_PREFIX + id, {
-          abortSignal,
-        }),
-      );
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
-  }
+  const readRoomEntity = (id: string) => rooms.find('read room', PARTITION, ROOM_PREFIX + id);
 
   /** RoomNameTakenError when any room has the name already, ignoring case. */
   async function createRoom(room: Omit<Room, 'memberCount'>): Promise<Room> {

@@ -1,8 +1,8 @@
 // The tables, each created on first use (once per process, shared by concurrent callers,
 // retried after a failure) and every call bounded by a deadline, so a stalled storage account
 // turns into StorageUnavailableError instead of a request that hangs until the host kills it.
-import { TableClient } from '@azure/data-tables';
-import { classifyStorageError, StorageUnavailableError } from './errors.js';
+import { TableClient, type TableEntityResult } from '@azure/data-tables';
+import { classifyStorageError, statusOf, StorageUnavailableError } from './errors.js';
 import { clientOptions, type StorageSettings } from './settings.js';
 
 export const TABLE_NAMES = {
@@ -25,6 +25,22 @@ export class StorageTable {
   async run<T>(operation: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     await this.ensureCreated();
     return this.bounded(operation, call);
+  }
+
+  /** One entity by its keys, or undefined when there is none (a point read's 404). */
+  async find(
+    operation: string,
+    partitionKey: string,
+    rowKey: string,
+  ): Promise<TableEntityResult<Record<string, unknown>> | undefined> {
+    try {
+      return await this.run(operation, (abortSignal) =>
+        this.client.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal }),
+      );
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
   }
 
   private ensureCreated(): Promise<void> {

@@ -7,7 +7,7 @@ import type { ChatMessage } from '../shared/chat-message.js';
 import { MAX_UNREAD } from '../shared/conversation.js';
 import { decodeCursor, encodeCursor, parseLimit } from './cursor.js';
 import { fromEntity, mentionMark, positionOf } from './entities.js';
-import { statusOf, StorageValidationError } from './errors.js';
+import { StorageValidationError } from './errors.js';
 import {
   comparePositions,
   FEED_END,
@@ -211,21 +211,13 @@ export function createTimelineReader(
   /** One point read: the conversation's newest message, if it has any. */
   async function readLastMessage(conversationId: string): Promise<LastMessage | undefined> {
     const partition = partitionOf(conversationId);
-    try {
-      const entity = await timeline.run('read last message', (abortSignal) =>
-        timeline.client.getEntity<Record<string, unknown>>(partition, LAST_MESSAGE_ROW, {
-          abortSignal,
-        }),
-      );
-      const writtenAtMs = Date.parse(String(entity.timestamp ?? ''));
-      return {
-        message: fromEntity(entity),
-        writtenAtMs: Number.isNaN(writtenAtMs) ? 0 : writtenAtMs,
-      };
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await timeline.find('read last message', partition, LAST_MESSAGE_ROW);
+    if (!entity) return undefined;
+    const writtenAtMs = Date.parse(String(entity.timestamp ?? ''));
+    return {
+      message: fromEntity(entity),
+      writtenAtMs: Number.isNaN(writtenAtMs) ? 0 : writtenAtMs,
+    };
   }
 
   /**

@@ -23,25 +23,9 @@ import {
   type Row,
 } from './message-rows.js';
 import { backOff, ATTEMPTS } from './optimistic.js';
-import type { ChatTables, StorageTable } from './table.js';
+import type { ChatTables } from './table.js';
 
 type Entity = TableEntityResult<Record<string, unknown>>;
-
-export async function pointRead(
-  table: StorageTable,
-  operation: string,
-  partitionKey: string,
-  rowKey: string,
-): Promise<Entity | undefined> {
-  try {
-    return await table.run(operation, (abortSignal) =>
-      table.client.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal }),
-    );
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
-}
 
 export interface SyncOptions {
   /** A new message: make it `last` when nothing newer is there (a save's fallback). */
@@ -64,8 +48,8 @@ export function createTimelineSync(tables: ChatTables, now: () => number) {
     const position = positionOf(message);
     for (let attempt = 1; ; attempt += 1) {
       const [held, last] = await Promise.all([
-        pointRead(timeline, 'read message row', partitionKey, oldestFirstKey(position)),
-        pointRead(timeline, 'read last message', partitionKey, LAST_MESSAGE_ROW),
+        timeline.find('read message row', partitionKey, oldestFirstKey(position)),
+        timeline.find('read last message', partitionKey, LAST_MESSAGE_ROW),
       ]);
       if (held && versionOf(held) >= version) return false;
 
