@@ -1,6 +1,7 @@
 // Replies keep a snapshot of what they answer (its sender and the start of its text), so a page
 // of history never needs the originals. When an original is edited or deleted, each reply's
 // snapshot is refreshed: a change of that reply like any other (version, change feed, push).
+import { forEachLimited } from '../for-each-limited.js';
 import type { ChatMessage, ReplyQuote } from '../shared/chat-message.js';
 import { pushChange, type ActionDependencies } from './message-actions.js';
 import { replyQuoteOf } from './message.js';
@@ -27,19 +28,13 @@ export async function refreshReplyQuotes(
 ): Promise<void> {
   const replyIds = await deps.store.listReplies(original.conversationId, original.id);
   const quote = replyQuoteOf(original);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(PARALLEL_CHANGES, replyIds.length) }, async () => {
-      while (next < replyIds.length) {
-        const replyId = replyIds[next++] as string;
-        const result = await deps.store.changeMessage(replyId, (reply) =>
-          // A deleted reply has no quote left to refresh.
-          reply.replyTo?.id !== original.id || sameQuote(reply.replyTo, quote)
-            ? undefined
-            : { ...reply, replyTo: quote },
-        );
-        if (result?.changed) await pushChange(deps, result.message);
-      }
-    }),
-  );
+  await forEachLimited(replyIds, PARALLEL_CHANGES, async (replyId) => {
+    const result = await deps.store.changeMessage(replyId, (reply) =>
+      // A deleted reply has no quote left to refresh.
+      reply.replyTo?.id !== original.id || sameQuote(reply.replyTo, quote)
+        ? undefined
+        : { ...reply, replyTo: quote },
+    );
+    if (result?.changed) await pushChange(deps, result.message);
+  });
 }

@@ -3,6 +3,7 @@
 // user, so every tab of a member follows), a direct conversation through its two people.
 // Storage is the truth about membership; the service's groups are rebuilt from it when a person
 // negotiates, because the service can lose them (the emulator forgets them when it restarts).
+import { forEachLimited } from '../for-each-limited.js';
 import type { HubClient } from '../signalr/rest-client.js';
 import type { ChatStorage } from '../storage/index.js';
 import { GENERAL_ROOM_ID } from '../shared/conversation.js';
@@ -45,15 +46,9 @@ export async function restoreRoomGroups(
   const rooms = (await storage.memberships.listMemberships(userId)).filter(
     (m) => m.kind === 'room' && m.conversationId !== GENERAL_ROOM_ID,
   );
-  let next = 0;
   // A few at a time: someone in hundreds of rooms must not open hundreds of sockets at once.
-  await Promise.all(
-    Array.from({ length: Math.min(8, rooms.length) }, async () => {
-      while (next < rooms.length) {
-        const room = rooms[next++];
-        if (room) await hub.addUserToGroup(roomGroup(room.conversationId), userId);
-      }
-    }),
-  );
+  await forEachLimited(rooms, 8, async (room) => {
+    await hub.addUserToGroup(roomGroup(room.conversationId), userId);
+  });
   return rooms.length;
 }

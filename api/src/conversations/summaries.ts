@@ -1,6 +1,7 @@
 // A person's conversations as they see them: label, last message, unread count, read position,
 // mute. Listing reads the person's membership partition once, then per conversation one point
 // read (its "last message" row) and, only where something may be unread, one bounded count.
+import { forEachLimited } from '../for-each-limited.js';
 import type { ConversationSummary, MessagePreview, ReadPosition } from '../shared/conversation.js';
 import {
   GENERAL_ROOM_ID,
@@ -205,15 +206,9 @@ export async function listConversations(
     memberships.push(await generalMembership(store, userId, options));
   }
   const summaries: ConversationSummary[] = new Array(memberships.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(PARALLEL_READS, memberships.length) }, async () => {
-      while (next < memberships.length) {
-        const at = next++;
-        summaries[at] = await summarize(store, userId, memberships[at] as Membership, options);
-      }
-    }),
-  );
+  await forEachLimited(memberships, PARALLEL_READS, async (membership, at) => {
+    summaries[at] = await summarize(store, userId, membership, options);
+  });
   return summaries.sort((a, b) => {
     if (a.id === GENERAL_ROOM_ID) return -1;
     if (b.id === GENERAL_ROOM_ID) return 1;

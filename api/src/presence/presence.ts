@@ -2,6 +2,7 @@
 // A person is online while at least one of their connections is. Joins and leaves are pushed
 // to everyone; each decision is re-checked after its push so that, when two instances handle
 // the same person at once, the last event pushed matches what storage holds (see README).
+import { forEachLimited } from '../for-each-limited.js';
 import {
   USER_JOINED_EVENT,
   USER_LEFT_EVENT,
@@ -163,20 +164,4 @@ export class Presence {
     if (person) await this.hub.sendToAll(USER_JOINED_EVENT, [person]);
     else await this.hub.sendToAll(USER_LEFT_EVENT, [{ id: userId } satisfies UserLeft]);
   }
-}
-
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

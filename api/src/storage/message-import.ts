@@ -1,6 +1,7 @@
 // Loading many messages at once (benchmarks, tests, migrations). It writes the same rows as
 // saveMessage, with the same claim-before-rows order and markers, but in transactions of up to
 // 100 entities per partition, so 10,000 messages take seconds instead of minutes.
+import { forEachLimited } from '../for-each-limited.js';
 import type { TableEntity, TransactionAction } from '@azure/data-tables';
 import type { ChatMessage } from '../shared/chat-message.js';
 import { checkMessage, positionOf } from './entities.js';
@@ -37,14 +38,8 @@ function chunksByPartition(rows: Row[], size: number): Row[][] {
   return chunks;
 }
 
-async function inParallel<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(PARALLEL_TRANSACTIONS, items.length) }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
+const inParallel = <T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> =>
+  forEachLimited(items, PARALLEL_TRANSACTIONS, work);
 
 function submit(table: StorageTable, operation: string, actions: TransactionAction[]) {
   return table.run(operation, (abortSignal) =>
