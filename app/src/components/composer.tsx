@@ -12,7 +12,12 @@ import {
   type Ref,
 } from 'react';
 import type { PersonSummary } from '@chat/conversation';
-import { insertMention, mentionAt, type MentionQuery } from '../mentions/mention-query.js';
+import {
+  insertMention,
+  mentionAt,
+  mentionsIn,
+  type MentionQuery,
+} from '../mentions/mention-query.js';
 import type { MentionSource } from '../mentions/mention-source.js';
 
 /** The counter appears only when it starts to matter. */
@@ -154,9 +159,7 @@ export function Composer({
   const submit = () => {
     if (!sendable) return;
     const trimmed = text.trim();
-    const mentions = picked
-      .filter((mention) => trimmed.includes(`@${mention.name}`))
-      .slice(0, MAX_MENTIONS);
+    const mentions = mentionsIn(trimmed, picked).slice(0, MAX_MENTIONS);
     if (mentions.length > 0) onSend(trimmed, mentions);
     else onSend(trimmed);
     setText('');

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { ChatMessage } from '@chat/message';
 import { FormattedText } from '../formatting/formatted-text.js';
-import type { TimelineEntry } from '../timeline/timeline.js';
+import { hasReacted, type TimelineEntry } from '../timeline/timeline.js';
 import { DeleteConfirm } from './delete-confirm.js';
 import { MessageActions } from './message-actions.js';
 import { MessageEditor } from './message-editor.js';
@@ -269,11 +269,7 @@ export function MessageItem({
           id={pickerId}
           onPick={(emoji) => {
             // Picking adds: a reaction that is already one's own stays (its button removes it).
-            const mine = message.reactions?.some(
-              (reaction) =>
-                reaction.emoji === emoji && reaction.people.some((person) => person.id === meId),
-            );
-            if (!mine) toggleReaction(emoji);
+            if (!hasReacted(message, emoji, meId)) toggleReaction(emoji);
           }}
           onClose={closePicker}
         />

@@ -3,6 +3,8 @@
  * the composer's picker and its tests share one definition.
  */
 
+import type { Mention } from '@chat/message';
+
 /** The `@` and the start of a name just before the caret. */
 export interface MentionQuery {
   /** Where the `@` is. */
@@ -36,4 +38,9 @@ export function insertMention(
   // A space already after the query is not doubled.
   const rest = text.slice(end).replace(/^ /, '');
   return { text: text.slice(0, at.start) + inserted + rest, caret: at.start + inserted.length };
+}
+
+/** The mentions of `mentions` whose `@name` is still in `text` (an edit may remove some). */
+export function mentionsIn(text: string, mentions: readonly Mention[] | undefined): Mention[] {
+  return (mentions ?? []).filter((mention) => text.includes(`@${mention.name}`));
 }

@@ -208,3 +208,9 @@ export function newestConfirmed(entries: readonly TimelineEntry[]): ChatMessage 
   }
   return undefined;
 }
+
+/** Whether `userId` is among the people who reacted with `emoji`. */
+export function hasReacted(message: ChatMessage, emoji: string, userId: string): boolean {
+  const reaction = message.reactions?.find((candidate) => candidate.emoji === emoji);
+  return reaction?.people.some((person) => person.id === userId) ?? false;
+}

@@ -3,9 +3,11 @@ import type { ChatMessage, Mention } from '@chat/message';
 import type { CurrentUser } from '../api/auth.js';
 import { ApiError } from '../api/api-error.js';
 import { describeActionError, describeSendError } from '../api/describe-error.js';
+import { mentionsIn } from '../mentions/mention-query.js';
 import { deleteMessage, editMessage, postMessage, setReaction } from '../api/messages.js';
 import {
   createPendingMessage,
+  hasReacted,
   emptyTimeline,
   timelineReducer,
   type TimelineEntry,
@@ -35,17 +37,6 @@ export interface TimelineApi {
   remove: (id: string) => Promise<void>;
   /** Adds one's own reaction with `emoji`, or takes it back when it is there. */
   toggleReaction: (id: string, emoji: string) => Promise<void>;
-}
-
-/** Whether `userId` is among the people who reacted with `emoji`. */
-export function hasReacted(message: ChatMessage, emoji: string, userId: string): boolean {
-  const reaction = message.reactions?.find((candidate) => candidate.emoji === emoji);
-  return reaction?.people.some((person) => person.id === userId) ?? false;
-}
-
-/** The mentions of `mentions` whose `@name` is still in `text` (an edit may remove some). */
-export function mentionsIn(text: string, mentions: readonly Mention[] | undefined): Mention[] {
-  return (mentions ?? []).filter((mention) => text.includes(`@${mention.name}`));
 }
 
 /** One conversation's timeline plus the send/retry flow that feeds it optimistic messages. */
